@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from sim.history import load_timeline
 from sim.scenario import ScenarioError, load_scenario
-from sim.scenario.paths import display_path
+from sim.scenario.paths import NOT_SCENARIOS, display_path
 
 EPILOG = """\
 examples:
   python main.py validate scenarios/*.toml
   python main.py validate 1992-winter
+
+scenarios/timeline.toml, the historical timeline, is checked as a timeline (its quotes
+against the source text), so scenarios/*.toml may name it.
 
 A problem reads like:
   scenarios/1992-winter.toml:48: units[3].place: "Shushaa" is not a place on the map
@@ -44,6 +49,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     failed = problems = 0
     for name in args.files:
+        if Path(name).name in NOT_SCENARIOS:
+            try:
+                timeline = load_timeline(name)
+            except ScenarioError as err:
+                failed += 1
+                problems += len(err.problems)
+                for problem in err.problems:
+                    print(problem, file=sys.stderr)
+                continue
+            print(f"{display_path(Path(name))}: ok ({len(timeline)} historical events)")
+            continue
         try:
             scenario = load_scenario(name)
         except ScenarioError as err:

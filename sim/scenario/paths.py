@@ -12,6 +12,8 @@ from pathlib import Path
 from sim.scenario.problems import Problem, ScenarioError, suggest
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+# Data files beside the scenarios that are not scenarios themselves.
+NOT_SCENARIOS = frozenset({"timeline.toml"})
 
 
 def display_path(path: Path) -> str:
@@ -26,10 +28,13 @@ def display_path(path: Path) -> str:
 
 
 def scenario_files(directory: str | os.PathLike | None = None) -> list[Path]:
-    """The scenario files: `*.toml` directly in the directory (not common/ or theatre/)."""
+    """The scenario files: `*.toml` directly in the directory (not common/ or theatre/, nor the
+    historical timeline)."""
     root = Path(directory) if directory is not None else SCENARIOS_DIR
     try:
-        return sorted(p for p in root.glob("*.toml") if p.is_file())
+        return sorted(
+            p for p in root.glob("*.toml") if p.is_file() and p.name not in NOT_SCENARIOS
+        )
     except OSError:
         return []
 
