@@ -11,10 +11,18 @@ import sys
 from collections.abc import Sequence
 
 from sim import __version__
-from sim.cli import map_cmd, scenarios_cmd, show_cmd, validate_cmd
+from sim.cli import (
+    history_cmd,
+    map_cmd,
+    replay_cmd,
+    run_cmd,
+    scenarios_cmd,
+    show_cmd,
+    validate_cmd,
+)
 from sim.errors import UserError
 
-COMMANDS = (scenarios_cmd, show_cmd, validate_cmd, map_cmd)
+COMMANDS = (scenarios_cmd, show_cmd, validate_cmd, map_cmd, run_cmd, replay_cmd, history_cmd)
 
 DESCRIPTION = """\
 Karabakh 1992-94: a turn-based historical simulation of the First Nagorno-Karabakh War
@@ -25,6 +33,8 @@ examples:
   python main.py show 1992-winter
   python main.py validate scenarios/*.toml
   python main.py map 1992-winter --png map.png
+  python main.py run 1992-winter --seed 7 --save game.json
+  python main.py replay game.json
 """
 
 
