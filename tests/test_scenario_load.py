@@ -401,3 +401,27 @@ def test_inline_number_mistakes(scenarios: Path, valid_text: str) -> None:
         f"FILE:{line}: units[1].men.why: why goes with estimate = true",
         f"FILE:{line}: units[1].men: expected either value = ... or low = ... and high = ...",
     ]
+
+
+def test_an_operation_names_existing_units_of_its_side():
+    from sim.scenario.paths import SCENARIOS_DIR
+
+    text = (SCENARIOS_DIR / "1992-winter.toml").read_text(encoding="utf-8")
+    good = text + (
+        '\n[[operations]]\nid = "khojaly-assault"\nside = "armenian"\nname = "Assault"\n'
+        'start = 1992-02-25\nobjective = "Khojaly"\nunits = ["arm-askeran"]\n'
+        'source = "source §Capture of Khojaly"\n'
+    )
+    target = SCENARIOS_DIR / "zz-operation-test.toml"
+    try:
+        target.write_text(good, encoding="utf-8")
+        (op,) = load_scenario(target).operations
+        assert op.objectives == ("khojaly",) and op.end.isoformat() == "1992-03-10"
+        target.write_text(good.replace('["arm-askeran"]', '["aze-khojaly", "arm-askeranx"]'))
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(target)
+        messages = [str(p) for p in err.value.problems]
+        assert any("fights for the azerbaijani side" in m for m in messages)
+        assert any('did you mean "arm-askeran"' in m for m in messages)
+    finally:
+        target.unlink(missing_ok=True)

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.scenario.crossref import check_references, check_sides
+from sim.scenario.crossref import check_references, check_sides, unique
 from sim.scenario.events import read_event
 from sim.scenario.fields import Fields
 from sim.scenario.mapref import MapRefs
 from sim.scenario.model import Origin, Scenario, Supply
+from sim.scenario.operations import check_operations, read_operation
 from sim.scenario.paths import display_path, scenario_path
 from sim.scenario.problems import Problem, Report, ScenarioError, describe, suggest
 from sim.scenario.records import (
@@ -43,7 +44,7 @@ from sim.scenario.records import (
 )
 from sim.theatre import Theatre, load_theatre
 
-RECORD_KINDS = ("sides", "control", "units", "blockades", "events", "victory")
+RECORD_KINDS = ("sides", "control", "units", "blockades", "events", "victory", "operations")
 SUPPLY_KINDS = ("sources", "lines", "airlifts")
 TOP_KEYS = ("scenario", *RECORD_KINDS[:3], "supply", *RECORD_KINDS[3:])
 INCLUDE_KEYS = tuple(k for k in TOP_KEYS if k != "scenario")
@@ -251,9 +252,12 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
     blockades = _read_all(ctx, entries, "blockades", read_blockade)
     events = _read_all(ctx, entries, "events", read_event)
     victory = _read_all(ctx, entries, "victory", read_victory)
+    operations = _read_all(ctx, entries, "operations", read_operation)
     all_included = len(includes) == len(header.include)
     check_sides(report, Origin(main.display), sides, complete=all_included)
     check_references(report, units, sources, lines, airlifts, blockades, events)
+    unique(report, operations, "operation")
+    check_operations(report, operations, {u.id: u for u in units})
     if report:
         raise ScenarioError(report.problems)
     files = (main, *includes)
@@ -279,6 +283,7 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
         blockades=blockades,
         events=events,
         victory=victory,
+        operations=operations,
     )
 
 

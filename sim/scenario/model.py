@@ -254,6 +254,27 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Operation:
+    """An offensive that really happened: the historical plan's orders come from these."""
+
+    id: str
+    side: str
+    name: str
+    start: date
+    end: date
+    objectives: tuple[str, ...]
+    units: tuple[str, ...]
+    stage: str | None = None
+    history: str | None = None
+    text: str = ""
+    provenance: Provenance | None = None
+    where: Origin = field(default=NOWHERE, compare=False, repr=False)
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
 class VictoryCondition:
     side: str
     kind: str
@@ -282,6 +303,7 @@ class Scenario:
     blockades: tuple[Blockade, ...] = ()
     events: tuple[Event, ...] = ()
     victory: tuple[VictoryCondition, ...] = ()
+    operations: tuple[Operation, ...] = ()
 
     @property
     def turns(self) -> int:
