@@ -127,9 +127,9 @@ def test_controllers_come_from_the_save_unless_given(tmp_path: Path, scenario) -
         "azerbaijani": "idle",
     }
     doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["controllers"]["azerbaijani"] = "ai"
+    doc["controllers"]["azerbaijani"] = "oracle"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(UserError, match="unknown controller kind 'ai'; the kinds are idle"):
+    with pytest.raises(UserError, match="unknown controller kind 'oracle'; the kinds are idle"):
         Session.from_save(path)
     given = {"azerbaijani": scripted()["azerbaijani"]}
     assert Session.from_save(path, controllers=given).controllers["azerbaijani"].kind == "replay"
@@ -167,10 +167,10 @@ def test_a_save_is_found_by_its_scenario_id_when_the_path_moved(saved: Path, tmp
 
 def test_a_missing_scenario_is_named(saved: Path, tmp_path: Path) -> None:
     doc = json.loads(saved.read_text(encoding="utf-8"))
-    doc["scenario"] = {"id": "1993-summer", "sha256": "0" * 64, "path": "nowhere.toml"}
+    doc["scenario"] = {"id": "1991-autumn-lost", "sha256": "0" * 64, "path": "nowhere.toml"}
     path = tmp_path / "lost.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(UserError, match="the save's scenario 1993-summer is neither in"):
+    with pytest.raises(UserError, match="the save.s scenario 1991-autumn-lost is neither in"):
         Session.from_save(path)
 
 

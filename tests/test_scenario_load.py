@@ -403,25 +403,27 @@ def test_inline_number_mistakes(scenarios: Path, valid_text: str) -> None:
     ]
 
 
-def test_an_operation_names_existing_units_of_its_side():
-    from sim.scenario.paths import SCENARIOS_DIR
+def test_an_operation_names_existing_units_of_its_side(tmp_path):
+    import shutil
 
+    from sim.scenario.paths import SCENARIOS_DIR
+    from sim.theatre import load_theatre
+
+    shutil.copytree(SCENARIOS_DIR / "common", tmp_path / "common")
     text = (SCENARIOS_DIR / "1992-winter.toml").read_text(encoding="utf-8")
     good = text + (
-        '\n[[operations]]\nid = "khojaly-assault"\nside = "armenian"\nname = "Assault"\n'
+        '\n[[operations]]\nid = "test-assault"\nside = "armenian"\nname = "Assault"\n'
         'start = 1992-02-25\nobjective = "Khojaly"\nunits = ["arm-askeran"]\n'
         'source = "source §Capture of Khojaly"\n'
     )
-    target = SCENARIOS_DIR / "zz-operation-test.toml"
-    try:
-        target.write_text(good, encoding="utf-8")
-        (op,) = load_scenario(target).operations
-        assert op.objectives == ("khojaly",) and op.end.isoformat() == "1992-03-10"
-        target.write_text(good.replace('["arm-askeran"]', '["aze-khojaly", "arm-askeranx"]'))
-        with pytest.raises(ScenarioError) as err:
-            load_scenario(target)
-        messages = [str(p) for p in err.value.problems]
-        assert any("fights for the azerbaijani side" in m for m in messages)
-        assert any('did you mean "arm-askeran"' in m for m in messages)
-    finally:
-        target.unlink(missing_ok=True)
+    target = tmp_path / "operation-test.toml"
+    target.write_text(good, encoding="utf-8")
+    theatre = load_theatre()
+    op = next(o for o in load_scenario(target, theatre).operations if o.id == "test-assault")
+    assert op.objectives == ("khojaly",) and op.end.isoformat() == "1992-03-10"
+    target.write_text(good.replace('["arm-askeran"]', '["aze-khojaly", "arm-askeranx"]'))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(target, theatre)
+    messages = [str(p) for p in err.value.problems]
+    assert any("fights for the azerbaijani side" in m for m in messages)
+    assert any('did you mean "arm-askeran"' in m for m in messages)
