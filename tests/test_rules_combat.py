@@ -413,3 +413,25 @@ def test_random_attacks_keep_every_number_sane_and_one_side_per_hex(seed, turns)
             assert sum(e.data["probabilities"].values()) == pytest.approx(1.0)
             assert e.data["result"] in RESULTS
         state.turn += 1
+
+
+def test_a_clifftop_towns_advantages_overlap_rather_than_multiply():
+    # Shusha: mountain × town × height above Karintak × fieldworks would be well over ×3;
+    # the overlap modifier holds the defender's ground to the cap, and says so.
+    from sim.game import initial_state, make_rng
+    from sim.scenario import load_scenario
+    from sim.theatre import load_theatre
+
+    state = initial_state(load_scenario("1992-winter"), make_rng(1), sources="midpoint",
+                          theatre=load_theatre())
+    for u in state.units.values():
+        u.dug_in = 3
+    shusha = state.theatre.find_place("shusha").index
+    plan = plan_attack(state, shusha, ["arm-karintak"], "summer")
+    mods = {m.key: m for m in plan.inputs.modifiers}
+    assert "overlap" in mods and "ground, town and fieldworks overlap" in mods["overlap"].reason
+    ground = 1.0
+    for key in ("terrain", "settlement", "elevation", "fortification", "overlap"):
+        if key in mods:
+            ground *= mods[key].factor
+    assert ground == pytest.approx(RULES.ground_cap)

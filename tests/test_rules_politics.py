@@ -108,4 +108,23 @@ def test_units_follow_their_side_down():
     state = game()
     state.national_morale["azerbaijani"] = 0.5  # half of its starting 1.0
     run_politics(state)
-    assert state.units["aze-shusha"].morale == pytest.approx(1.0 + MORALE_RULES.drift * -0.5)
+    national = state.national_morale["azerbaijani"]
+    assert national < 0.6
+    assert state.units["aze-shusha"].morale == pytest.approx(
+        1.0 + MORALE_RULES.drift * (national - 1.0)
+    )
+
+
+def test_a_shaken_nation_recovers_toward_its_standing_morale():
+    # With no losses and no places changing hands, a side at half its standing morale
+    # regains a share of the gap every turn, and the log says why.
+    state = game()
+    state.national_morale["azerbaijani"] = 0.5
+    levels = []
+    for _ in range(10):
+        ctx = run_politics(state)
+        levels.append(state.national_morale["azerbaijani"])
+    assert all(b > a for a, b in zip(levels, levels[1:], strict=False))
+    assert 0.5 < levels[-1] < 1.0
+    entry = next(e for e in ctx.log if e.kind == "morale" and e.data["side"] == "azerbaijani")
+    assert "recovering toward its standing 1.00" in entry.text

@@ -70,6 +70,11 @@ class CombatRules:
     dug_in_per_turn: float = 1.1
     """Defender, per turn dug in (compounded)."""
     dug_in_cap: float = 1.3
+    ground_cap: float = 2.5
+    """Most the defender's ground can give, all told (terrain × height × settlement ×
+    fieldworks): the four overlap — a mountain town's height is part of why it is a mountain
+    town — and stacked at full value they made a clifftop town like Shusha all but
+    untakeable, which the source's account of 8–9 May 1992 contradicts."""
     concentric_two: float = 1.1
     """Attacker from two different hexes."""
     concentric_three: float = 1.25
@@ -438,6 +443,18 @@ def _modifiers(
         out.append(Modifier(
             "fortification", f, "defender",
             f"the defenders have dug in ({turns / w_sum:.1f} turns in place)",
+        ))
+
+    ground_keys = ("terrain", "settlement", "elevation", "fortification")
+    ground_bonus = 1.0
+    for m in out:
+        if m.key in ground_keys:
+            ground_bonus *= m.factor
+    if ground_bonus > rules.ground_cap:
+        out.append(Modifier(
+            "overlap", rules.ground_cap / ground_bonus, "defender",
+            f"ground, town and fieldworks overlap: together they give ×{rules.ground_cap:.1f}, "
+            f"not ×{ground_bonus:.2f}",
         ))
 
     air_power = sum(unit_power(u, ammo, weights) for u in air)

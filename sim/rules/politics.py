@@ -45,6 +45,10 @@ class MoraleRules:
     ceiling: float = 2.0
     drift: float = 0.15
     """Share of the gap to its standing a unit's morale closes each turn."""
+    recovery: float = 0.05
+    """Share of the gap to the side's standing national morale (its scenario value) closed
+    each turn: a nation absorbs its losses, replaces men and rallies, and victories fade.
+    Without it morale could only ratchet down, and every long war ended in collapse."""
 
     def value_of(self, kind: str) -> float:
         return dict(self.place_value).get(kind, 0.0)
@@ -67,16 +71,31 @@ def run(ctx: TurnContext) -> None:
         lost_men = lost.get(side, 0.0)
         at_start = on_map.get(side, 0.0) + lost_men
         percent = 100.0 * lost_men / at_start if at_start > 0 else 0.0
-        from_losses = -rules.per_percent_lost * percent
-        places = [p for p in place_changes if p["side"] == side]
+        falls = state.levers.get(f"morale_falls.{side}", 1.0)
+        from_losses = -rules.per_percent_lost * percent * falls
+        places = [
+            {**p, "change": p["change"] * falls} if p["change"] < 0 else p
+            for p in place_changes
+            if p["side"] == side
+        ]
         from_places = sum(p["change"] for p in places)
-        raw = before + from_losses + from_places
+        standing = standing_morale(state, side)
+        from_recovery = rules.recovery * (standing - before)
+        raw = before + from_recovery + from_losses + from_places
         after = min(rules.ceiling, max(rules.floor, raw))
         state.national_morale[side] = after
         if abs(after - before) >= LOG_MIN_CHANGE:
             _record(ctx, side, before, after, lost_men, at_start, percent, from_losses,
-                    places, from_places, raw != after)
+                    places, from_places, raw != after, (standing, from_recovery))
     drift_unit_morale(state, rules)
+
+
+def standing_morale(state: GameState, side: str) -> float:
+    """The side's national morale as the scenario sets it (the middle of a sourced range)."""
+    try:
+        return state.scenario.side(side).national_morale.midpoint
+    except KeyError:
+        return 1.0
 
 
 def men_lost_this_turn(
@@ -158,6 +177,7 @@ def _record(
     places: list[dict[str, Any]],
     from_places: float,
     clamped: bool,
+    recovery: tuple[float, float] = (1.0, 0.0),
 ) -> None:
     adj = SIDE_ADJECTIVES.get(side, side)
     verb = "rose" if after > before else "fell"
@@ -170,11 +190,18 @@ def _record(
     for p in places:
         gained = "taken" if p["change"] > 0 else "lost"
         reasons.append(f"{p['name']} {gained} {_signed(p['change'])}")
+    standing, from_recovery = recovery
+    if abs(from_recovery) >= LOG_MIN_CHANGE / 10:
+        toward = "recovering toward" if from_recovery > 0 else "settling back toward"
+        reasons.append(f"{toward} its standing {standing:.2f} {_signed(from_recovery)}")
     digits = 2 if round(before, 2) != round(after, 2) else 3
     text = f"{adj} national morale {verb} from {before:.{digits}f} to {after:.{digits}f}"
     text += ": " + "; ".join(reasons) if reasons else ""
     if clamped:
         text += f" (kept within {MORALE_RULES.floor:.1f}-{MORALE_RULES.ceiling:.1f})"
+    falls = ctx.state.levers.get(f"morale_falls.{side}", 1.0)
+    if falls != 1.0:
+        text += f" (falls x{falls:.2f}, the political-stability lever)"
     text += "."
     ctx.record(
         "morale",
@@ -190,6 +217,9 @@ def _record(
             "per_percent_lost": MORALE_RULES.per_percent_lost,
             "places": [{k: v for k, v in p.items() if k != "side"} for p in places],
             "from_places": from_places,
+            "standing": standing,
+            "from_recovery": from_recovery,
+            "recovery_rate": MORALE_RULES.recovery,
             "clamped": clamped,
         },
     )
