@@ -32,7 +32,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +65,10 @@ TOP_KEYS = (
     "controllers",
     "turns",
     "rng_state",
+    "levers",
 )
+OPTIONAL_KEYS = ("levers",)
+"""Keys a save has only when they say something: `levers` when what-if levers were set."""
 _CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 _SCENARIO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _HEX_INT = re.compile(r"^0x[0-9a-f]+$")
@@ -105,6 +108,8 @@ class SaveFile:
     turns: tuple[TurnRecord, ...]
     rng_state: dict[str, Any]
     program_version: str
+    levers: dict[str, Any] = field(default_factory=dict)
+    """What-if levers set for the game, by id: true/false or a number."""
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -113,7 +118,7 @@ class SaveFile:
 def save_data(session: Session) -> dict[str, Any]:
     """The save of a session as plain JSON data."""
     scenario = session.scenario
-    return {
+    data: dict[str, Any] = {
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
         "program_version": __version__,
@@ -125,9 +130,12 @@ def save_data(session: Session) -> dict[str, Any]:
         "seed": session.seed,
         "sources": session.sources,
         "controllers": {side: c.kind for side, c in session.controllers.items()},
-        "turns": [record.to_dict() for record in session.turns],
-        "rng_state": rng_state_to_json(session.rng_state),
     }
+    if session.levers:
+        data["levers"] = dict(session.levers)
+    data["turns"] = [record.to_dict() for record in session.turns]
+    data["rng_state"] = rng_state_to_json(session.rng_state)
+    return data
 
 
 def write_save(session: Session, path: str | os.PathLike) -> None:
@@ -269,7 +277,7 @@ class _SaveReader:
         extra = sorted(str(k) for k in doc if k not in TOP_KEYS)
         if extra:
             raise self.fail("", f"unexpected keys in a save: {', '.join(extra)}")
-        missing = [k for k in TOP_KEYS if k not in doc]
+        missing = [k for k in TOP_KEYS if k not in doc and k not in OPTIONAL_KEYS]
         if missing:
             raise self.fail("", f"incomplete save, missing: {', '.join(missing)}")
         scenario = self.scenario(doc["scenario"])
@@ -299,7 +307,19 @@ class _SaveReader:
             turns=self.turns(doc["turns"]),
             rng_state=rng_state,
             program_version=program_version,
+            levers=self.levers(doc.get("levers", {})),
         )
+
+    def levers(self, value: Any) -> dict[str, Any]:
+        """Lever ids and values; whether the scenario has them is checked when it is set up."""
+        if not isinstance(value, dict):
+            raise self.fail("levers", f"expected a table, found {_show(value)}")
+        for lever_id, given in value.items():
+            if isinstance(given, bool) or (_is_int(given) or isinstance(given, float)):
+                continue
+            raise self.fail(f"levers.{lever_id}", f"expected true, false or a number, found"
+                            f" {_show(given)}")
+        return dict(value)
 
     def scenario(self, value: Any) -> tuple[str, str, str]:
         if not isinstance(value, dict):

@@ -30,6 +30,7 @@ from sim.orders import Attack, Move, Order, OrderError, order_from_dict
 from sim.rules.turn import resolve_turn
 from sim.saves import SaveFile, TurnRecord, find_scenario, read_save, write_save
 from sim.scenario import Scenario
+from sim.scenario.levers import LeverValue, apply_levers, lever_values
 from sim.sides import SIDE_IDS, SIDE_NAMES
 from sim.state import GameState
 from sim.theatre import Theatre
@@ -80,8 +81,12 @@ class Session:
         controllers: Mapping[str, Controller],
         rng: np.random.Generator,
         state: GameState,
+        levers: Mapping[str, LeverValue] | None = None,
     ) -> None:
         self.scenario = scenario
+        """The scenario as the levers patched it (its id, files and hash are the file's)."""
+        self.levers: dict[str, LeverValue] = dict(levers or {})
+        """The what-if levers set for this game, as given (a save records them)."""
         self.seed = seed
         self.sources = sources
         self.rng = rng
@@ -108,15 +113,22 @@ class Session:
         sources: str = "draw",
         controllers: Mapping[str, Controller] | None = None,
         theatre: Theatre | None = None,
+        levers: Mapping[str, object] | None = None,
     ) -> Session:
-        """A game on the scenario's first day; sides without a controller hold their ground."""
+        """A game on the scenario's first day; sides without a controller hold their ground.
+
+        `levers` sets what-if levers by id (`python main.py levers SCENARIO` lists them).
+        """
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise UserError(f"the seed must be a whole number 0 or more, not {seed!r}")
         if sources not in SOURCES_MODES:
             raise UserError(f"sources must be one of {', '.join(SOURCES_MODES)}, not {sources!r}")
+        values = lever_values(scenario, levers)
+        patched, rules = apply_levers(scenario, values)
         rng = make_rng(seed)
-        state = initial_state(scenario, rng, sources=sources, theatre=theatre)
-        return cls(scenario, seed, sources, controllers or {}, rng, state)
+        state = initial_state(patched, rng, sources=sources, theatre=theatre)
+        state.levers = rules
+        return cls(patched, seed, sources, controllers or {}, rng, state, values)
 
     @classmethod
     def from_save(
@@ -158,7 +170,7 @@ class Session:
             for side, orders in record.orders.items():
                 recorded[side][record.turn] = [order_from_dict(o) for o in orders]
         replay = {side: ReplayController(side, recorded[side]) for side in SIDE_IDS}
-        session = cls.new(scenario, save.seed, save.sources, replay)
+        session = cls.new(scenario, save.seed, save.sources, replay, levers=save.levers)
         for record in save.turns:
             session._replay_turn(save, record)
             if on_turn is not None:

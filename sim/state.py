@@ -92,6 +92,12 @@ class GameState:
     """Hex index -> the turn of its last combat (a quiet sector can be surprised)."""
     last_captures: list[tuple[str, str, str]] = field(default_factory=list)
     """(place, from_side, to_side) changes of the last turn, for triggers and the AI."""
+    levers: dict[str, float] = field(default_factory=dict)
+    """Rule settings the what-if levers give (`sim.scenario.levers`); empty: as it happened."""
+    history_marks: dict[str, dict] = field(default_factory=dict)
+    """Place id -> the last attack on it and when each side last took it, so the log can say
+    why a historical capture did not happen (`sim.rules.history_notes`). It only words the
+    log and follows from the turns played, so it is left out of the checksum."""
 
     # --- time --------------------------------------------------------------------------
 
@@ -154,6 +160,8 @@ class GameState:
             captured=copy.deepcopy(self.captured),
             last_combat=dict(self.last_combat),
             last_captures=list(self.last_captures),
+            levers=dict(self.levers),
+            history_marks=copy.deepcopy(self.history_marks),
         )
 
     def checksum(self) -> str:
@@ -175,6 +183,8 @@ class GameState:
             "captured": _rounded(self.captured),
             "last_combat": sorted(self.last_combat.items()),
         }
+        if self.levers:
+            payload["levers"] = _rounded(self.levers)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

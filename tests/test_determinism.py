@@ -164,8 +164,8 @@ def test_a_tampered_checksum_is_found_at_its_turn(tmp_path: Path) -> None:
 
 def test_make_controller_knows_its_kinds() -> None:
     assert make_controller("idle", "armenian").orders(None, None) == []
-    with pytest.raises(UserError, match="unknown controller kind 'ai'; the kinds are idle"):
-        make_controller("ai", "armenian")
+    with pytest.raises(UserError, match="unknown controller kind 'oracle'; the kinds are idle"):
+        make_controller("oracle", "armenian")
     with pytest.raises(UserError, match="unknown side 'russian'"):
         make_controller("idle", "russian")
     with pytest.raises(UserError, match="the idle controller does not take these options: depth"):

@@ -12,8 +12,12 @@ from collections.abc import Sequence
 
 from sim import __version__
 from sim.cli import (
+    batch_cmd,
+    compare_cmd,
     history_cmd,
+    levers_cmd,
     map_cmd,
+    play_cmd,
     replay_cmd,
     run_cmd,
     scenarios_cmd,
@@ -22,7 +26,8 @@ from sim.cli import (
 )
 from sim.errors import UserError
 
-COMMANDS = (scenarios_cmd, show_cmd, validate_cmd, map_cmd, run_cmd, replay_cmd, history_cmd)
+COMMANDS = (scenarios_cmd, show_cmd, validate_cmd, map_cmd, run_cmd, replay_cmd, history_cmd,
+            compare_cmd, batch_cmd, levers_cmd, play_cmd)
 
 DESCRIPTION = """\
 Karabakh 1992-94: a turn-based historical simulation of the First Nagorno-Karabakh War

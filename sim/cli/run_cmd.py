@@ -25,6 +25,7 @@ examples:
   python main.py run 1992-winter --seed 7
   python main.py run 1992-winter --seed 7 --until 1992-03-01 --quiet --save game.json
   python main.py run --load game.json --until 1992-04-15 --log game.jsonl
+  python main.py run 1992-winter --seed 7 --control armenian=ai,azerbaijani=ai --ai-level 3
   python main.py run 1992-winter --seed 7 --control armenian=idle,azerbaijani=idle \\
       --sources midpoint --log game.jsonl
 
@@ -78,6 +79,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SIDE=KIND,...",
         help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle, or as"
         " saved)",
+    )
+    p.add_argument(
+        "--ai-level",
+        type=int,
+        choices=(1, 2, 3),
+        default=None,
+        metavar="N",
+        help="strength of the ai controller: 1 (blunders), 2 (default) or 3 (careful)",
     )
     p.add_argument(
         "--sources",
@@ -180,7 +189,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
     """A new game, or the saved one replayed; with the save's name when loaded."""
-    controllers = {side: make_controller(kind, side) for side, kind in (args.control or {}).items()}
+    controllers = {
+        side: make_controller(kind, side, **ai_options(kind, args))
+        for side, kind in (args.control or {}).items()
+    }
     if args.load:
         given = [f"--{name}" for name in ("seed", "sources") if getattr(args, name) is not None]
         if args.scenario:
@@ -198,6 +210,12 @@ def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
     scenario = load_scenario(args.scenario)
     session = Session.new(scenario, args.seed, args.sources or "draw", controllers)
     return session, None
+
+
+def ai_options(kind: str, args: argparse.Namespace) -> dict[str, int]:
+    """The options `--ai-level` gives an "ai" controller (none for other kinds)."""
+    level = getattr(args, "ai_level", None)
+    return {"level": level} if kind == "ai" and level is not None else {}
 
 
 def _print_entry(entry: Entry) -> None:

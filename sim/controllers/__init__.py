@@ -47,6 +47,9 @@ CONTROLLER_STREAMS: dict[str, int] = {"armenian": 1, "azerbaijani": 2}
 
 KINDS: dict[str, tuple[str, str]] = {
     "idle": ("sim.controllers.idle", "IdleController"),
+    "ai": ("sim.controllers.ai", "AiController"),
+    "human": ("sim.controllers.human", "HumanController"),
+    "historical": ("sim.controllers.historical", "HistoricalController"),
 }
 """Controller kinds by name: (module, class), imported only when asked for."""
 

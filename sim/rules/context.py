@@ -14,11 +14,27 @@ from sim.orders import Order
 from sim.state import GameState
 
 WINTER_MONTHS = (12, 1, 2, 3)
+DAYS_PER_MONTH = 30.5
 
 
-def season_of(day: dt.date) -> str:
-    """'winter' from December to March (snow closes the high passes), else 'summer'."""
-    return "winter" if day.month in WINTER_MONTHS else "summer"
+def season_of(day: dt.date, longer_months: float = 0.0) -> str:
+    """'winter' from December to March (snow closes the high passes), else 'summer'.
+
+    `longer_months` (the winter lever, `GameState.levers["winter_months"]`) starts the winter
+    that many months earlier and ends it as many later; a negative number shortens it.
+    """
+    if not longer_months:
+        return "winter" if day.month in WINTER_MONTHS else "summer"
+    year = day.year if day.month >= 7 else day.year - 1
+    extra = dt.timedelta(days=round(longer_months * DAYS_PER_MONTH))
+    first = dt.date(year, 12, 1) - extra
+    last = dt.date(year + 1, 3, 31) + extra
+    return "winter" if first <= day <= last else "summer"
+
+
+def season_in(state: GameState) -> str:
+    """The season of the state's next turn, with the winter the levers give."""
+    return season_of(state.date, state.levers.get("winter_months", 0.0))
 
 
 @dataclass
@@ -46,7 +62,7 @@ class TurnContext:
 
     @property
     def season(self) -> str:
-        return season_of(self.date)
+        return season_in(self.state)
 
     def record(
         self,

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from sim.hexgrid import Hex, hex_distance
 from sim.orders import Attack, IllegalOrder, MalformedOrder, Move, OrderError
-from sim.rules.context import season_of
+from sim.rules.context import season_in
 from sim.rules.reach import Positions, movement_points, search
 from sim.rules.terrain import step_costs
 from sim.sides import SIDE_ADJECTIVES, SIDE_CODES, SIDE_IDS, other_side
@@ -91,7 +91,7 @@ def check_order(state: GameState, order: object, side: str) -> None:
     Checks one order against the position as it stands; `check_orders` adds the rules that
     relate orders to each other (one order per unit, one attack per hex).
     """
-    verdict = _check(state, order, side, Positions.of(state), season_of(state.date))
+    verdict = _check(state, order, side, Positions.of(state), season_in(state))
     if verdict.error is not None:
         raise verdict.error
 
@@ -105,7 +105,7 @@ def check_orders(
 ) -> list[Verdict]:
     """Check a side's orders for one turn, in the order given, and say which may stand."""
     pos = positions if positions is not None else Positions.of(state)
-    season = season or season_of(state.date)
+    season = season or season_in(state)
     committed: dict[str, str] = {}
     attacked: set[int] = set()
     verdicts = []

@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sim.rules.context import season_of
+from sim.rules.context import season_in
 from sim.rules.terrain import step_costs
 from sim.sides import SIDE_IDS, other_side
 from sim.state import GameState, UnitState
@@ -343,7 +343,7 @@ def reachable(
     season of the state's date.
     """
     unit = state.units[unit_id]
-    found = search(state, unit, season or season_of(state.date), positions)
+    found = search(state, unit, season or season_in(state), positions)
     return {i: (found.cost[i], found.previous[i]) for i in found.destinations()}
 
 
@@ -357,7 +357,7 @@ def path_to(
     """The path (hex indices, origin first) a move to `target_index` would follow: a cheapest
     one, the same the movement phase walks. [] if the unit cannot end its move there."""
     unit = state.units[unit_id]
-    found = search(state, unit, season or season_of(state.date), positions, target=target_index)
+    found = search(state, unit, season or season_in(state), positions, target=target_index)
     if not found.can_end_in(target_index):
         return []
     return found.path_to(target_index)

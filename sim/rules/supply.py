@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from sim.hexgrid import hex_distance
-from sim.rules.context import TurnContext, season_of
+from sim.rules.context import TurnContext, season_in
 from sim.rules.supply_paths import nearest_channel, route_reach, supply_ground
 from sim.rules.supply_words import count, equipment, join, men, place_at, points, where
 from sim.scenario.model import FORCE_FIELDS, Airlift, Blockade, SupplyLine, SupplySource
@@ -256,7 +256,7 @@ def trace_all(
     if sides is None:
         sides = tuple(s for s in SIDE_IDS if s in state.national_morale)
     _, last_day = turn_days(state)
-    season = season or season_of(state.date)
+    season = season or season_in(state)
     occupancy = state.occupancy()
     area = np.zeros(theatre.n, dtype=np.int8)
     by_side: dict[str, dict[str, ChannelFlow]] = {}

@@ -1,6 +1,6 @@
 """One turn, resolved in a fixed order of phases, each in its own module.
 
-    events -> supply -> movement -> combat -> control -> politics -> end
+    events -> supply -> movement -> combat -> control -> history -> politics -> end
 
 `resolve_turn` is the one door through which a game's state changes. It takes the orders of
 both sides (already chosen by their controllers), the game's generator and returns the turn's
@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.chronicle import Entry
 from sim.orders import Order
-from sim.rules import combat, control, end, events, movement, politics, supply
+from sim.rules import combat, control, end, events, history_notes, movement, politics, supply
 from sim.rules.context import TurnContext
 from sim.state import GameState
 
@@ -26,6 +26,7 @@ PHASES = (
     ("movement", movement.run),
     ("combat", combat.run),
     ("control", control.run),
+    ("history", history_notes.run),
     ("politics", politics.run),
     ("end", end.run),
 )

@@ -25,7 +25,9 @@ EVENT_KINDS = (
     "ceasefire",
     "other",
 )
-EVENT_KEYS = ("id", "date", "trigger", "kind", "text", "effects", "history", *PROVENANCE_KEYS)
+EVENT_KEYS = (
+    "id", "date", "trigger", "kind", "text", "effects", "history", "enabled", *PROVENANCE_KEYS
+)
 TRIGGER_KEYS = {
     "place_captured": ("place_captured", "by"),
     "morale_below": ("morale_below", "side"),
@@ -50,6 +52,7 @@ def read_event(ctx: Context, origin: Origin, table: dict) -> Event | None:
     kind = f.choice("kind", EVENT_KINDS, required=True) or ""
     text = f.text("text", required=True, default="") or ""
     history = f.text("history")
+    enabled = f.flag("enabled", default=True)
     day = f.date("date")
     trigger = None
     if f.has("date") == f.has("trigger"):
@@ -71,7 +74,10 @@ def read_event(ctx: Context, origin: Origin, table: dict) -> Event | None:
     f.need_provenance(prov)
     if event_id is None:
         return None
-    return Event(event_id, kind, text, day, trigger, tuple(effects), history, prov, origin)
+    return Event(
+        event_id, kind, text, day, trigger, tuple(effects), history, prov, origin,
+        enabled=enabled is not False,
+    )
 
 
 def read_trigger(ctx: Context, origin: Origin, table: dict) -> Trigger | None:

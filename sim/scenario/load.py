@@ -24,6 +24,7 @@ from sim.errors import UserError
 from sim.scenario.crossref import check_references, check_sides, unique
 from sim.scenario.events import read_event
 from sim.scenario.fields import Fields
+from sim.scenario.levers import check_levers, read_lever
 from sim.scenario.mapref import MapRefs
 from sim.scenario.model import Origin, Scenario, Supply
 from sim.scenario.operations import check_operations, read_operation
@@ -44,7 +45,9 @@ from sim.scenario.records import (
 )
 from sim.theatre import Theatre, load_theatre
 
-RECORD_KINDS = ("sides", "control", "units", "blockades", "events", "victory", "operations")
+RECORD_KINDS = (
+    "sides", "control", "units", "blockades", "events", "victory", "operations", "levers"
+)
 SUPPLY_KINDS = ("sources", "lines", "airlifts")
 TOP_KEYS = ("scenario", *RECORD_KINDS[:3], "supply", *RECORD_KINDS[3:])
 INCLUDE_KEYS = tuple(k for k in TOP_KEYS if k != "scenario")
@@ -253,11 +256,13 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
     events = _read_all(ctx, entries, "events", read_event)
     victory = _read_all(ctx, entries, "victory", read_victory)
     operations = _read_all(ctx, entries, "operations", read_operation)
+    levers = _read_all(ctx, entries, "levers", read_lever)
     all_included = len(includes) == len(header.include)
     check_sides(report, Origin(main.display), sides, complete=all_included)
     check_references(report, units, sources, lines, airlifts, blockades, events)
     unique(report, operations, "operation")
     check_operations(report, operations, {u.id: u for u in units})
+    check_levers(report, levers)
     if report:
         raise ScenarioError(report.problems)
     files = (main, *includes)
@@ -281,9 +286,11 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
         units=units,
         supply=Supply(sources, lines, airlifts),
         blockades=blockades,
-        events=events,
+        events=tuple(e for e in events if e.enabled),
         victory=victory,
         operations=operations,
+        dormant_events=tuple(e for e in events if not e.enabled),
+        levers=levers,
     )
 
 

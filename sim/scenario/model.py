@@ -251,6 +251,49 @@ class Event:
     history: str | None = None
     provenance: Provenance | None = None
     where: Origin = field(default=NOWHERE, compare=False, repr=False)
+    enabled: bool = True
+    """False: a what-if event that happens only when a lever switches it on."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeverEffect:
+    """What a lever changes at set-up; which fields are set depends on `type`."""
+
+    type: str
+    events: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    blockades: tuple[str, ...] = ()
+    side: str | None = None
+    by: str | None = None
+    factor: float | None = None
+    forces: tuple[str, ...] = ()
+    starts_from: date | None = None
+    starts_until: date | None = None
+    """The effect applies only in scenarios that start within these dates (when given)."""
+    where: Origin = field(default=NOWHERE, compare=False, repr=False)
+
+    def applies_to(self, start: date) -> bool:
+        return (self.starts_from is None or start >= self.starts_from) and (
+            self.starts_until is None or start <= self.starts_until
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lever:
+    """A named what-if: a switch (`bool`) or a number, and the data patches it applies."""
+
+    id: str
+    name: str
+    description: str
+    type: str
+    default: float
+    low: float | None = None
+    high: float | None = None
+    effects: tuple[LeverEffect, ...] = ()
+    provenance: Provenance | None = None
+    where: Origin = field(default=NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +347,9 @@ class Scenario:
     events: tuple[Event, ...] = ()
     victory: tuple[VictoryCondition, ...] = ()
     operations: tuple[Operation, ...] = ()
+    dormant_events: tuple[Event, ...] = ()
+    """Events written with `enabled = false`: they fire only when a lever switches them on."""
+    levers: tuple[Lever, ...] = ()
 
     @property
     def turns(self) -> int:
@@ -325,7 +371,10 @@ class Scenario:
     def arriving_by_event(self) -> frozenset[str]:
         """Units an `arrive` effect brings on: they wait off the map until their event."""
         return frozenset(
-            e.unit for ev in self.events for e in ev.effects if e.type == "arrive" and e.unit
+            e.unit
+            for ev in (*self.events, *self.dormant_events)
+            for e in ev.effects
+            if e.type == "arrive" and e.unit
         )
 
     def units_at_start(self) -> tuple[Unit, ...]:

@@ -14,6 +14,8 @@ from sim.errors import UserError
 
 __all__ = ["init_pygame"]
 
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
 
 def init_pygame(headless: bool = True) -> None:
     """Start pygame's font system (and, headless, the dummy video driver).

@@ -43,7 +43,9 @@ __all__ = [
     "FrontLine",
     "MapDrawing",
     "MapRenderer",
+    "PlaceLayout",
     "PlaceStyle",
+    "PlaceSymbol",
     "PlacedLabel",
     "draw_marker",
     "draw_offmap_arrow",
@@ -114,6 +116,29 @@ class MapDrawing:
 
     def label_for(self, place_id: str) -> PlacedLabel | None:
         return next((lab for lab in self.labels if lab.place_id == place_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSymbol:
+    """A place's marker as laid out: its kind, centre and radius in the view's pixels, and
+    for the way to an off-map place the direction of its arrow."""
+
+    place_id: str
+    kind: str
+    centre: tuple[float, float]
+    radius: float
+    direction: tuple[float, float] | None
+    rect: pygame.Rect
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLayout:
+    """Markers and names of one view, laid out but not drawn (`MapRenderer.layout_places`)."""
+
+    symbols: tuple[PlaceSymbol, ...]
+    labels: tuple[PlacedLabel, ...]
+    surfaces: tuple[pygame.Surface, ...]
+    """The rendered name of each label, in the same order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,11 +245,15 @@ class MapRenderer:
         labels: bool = True,
         text_scale: float | None = None,
         obstacles: Iterable[pygame.Rect] = (),
+        places: bool = True,
     ) -> MapDrawing:
         """Draw the map onto `surface` (the viewport; same size as the view).
 
         `obstacles` are rectangles (surface pixels) names must keep clear of, such as a legend
-        drawn over the map later. Returns where the names and markers went.
+        drawn over the map later. With `places=False` neither markers nor names are drawn: the
+        window draws the map in tiles and places the names once for the whole map instead
+        (`layout_places`), so a name is never cut at a tile's edge. Returns where the names and
+        markers went.
         """
         k = line_scale(view)
         if text_scale is None:
@@ -269,6 +298,8 @@ class MapRenderer:
         # Over the front, where the two coincide: the dashes show inside the black line.
         self._dashed_sides(surface, self.nkao, view, palette.NKAO, line_width(3.2, k))
 
+        if not places:
+            return MapDrawing(labels=(), markers=())
         return self._draw_places(surface, view, k, text_scale, bounds_px, labels, list(obstacles))
 
     def _draw_front(self, surface, view: MapView, front: FrontLine, k: float) -> None:
@@ -475,6 +506,31 @@ class MapRenderer:
         """Markers and names together: names are placed first so a city's name may push a
         crowding village off the map, then the markers still shown are drawn, then the names
         on top of everything."""
+        layout = self.layout_places(view, text_scale, bounds_px, labels, obstacles)
+        for sym in layout.symbols:
+            if sym.direction is not None:
+                draw_offmap_arrow(surface, sym.centre, sym.direction, sym.radius, k)
+            else:
+                draw_marker(surface, sym.kind, sym.centre, sym.radius)
+        out = []
+        for placed, surf in zip(layout.labels, layout.surfaces, strict=True):
+            surface.blit(surf, placed.rect)
+            out.append(placed)
+        return MapDrawing(labels=tuple(out), markers=tuple(s.rect for s in layout.symbols))
+
+    def layout_places(
+        self,
+        view: MapView,
+        text_scale: float,
+        bounds_px: pygame.Rect,
+        labels: bool = True,
+        obstacles: Iterable[pygame.Rect] = (),
+    ) -> PlaceLayout:
+        """Where each place's marker and name go in `view`, without drawing them: the markers
+        still shown (a city's name may hide a crowding village) and the rendered names with
+        their rectangles. `bounds_px` is the area names must stay inside."""
+        k = line_scale(view)
+        obstacles = list(obstacles)
         requests: list[LabelRequest] = []
         ids: list[str] = []
         symbols: list[tuple[int, str, tuple[float, float], float, tuple[float, float] | None]] = []
@@ -545,20 +601,18 @@ class MapRenderer:
             )
         else:
             placement = Placement((), frozenset())
-        markers = []
-        for key, kind, xy, r, direction in symbols:
-            if key in placement.hidden:
-                continue
-            if direction is not None:
-                draw_offmap_arrow(surface, xy, direction, r, k)
-            else:
-                draw_marker(surface, kind, xy, r)
-            markers.append(marker_rect(xy, r))
-        out = []
-        for req, surf, rect in placement.labels:
-            surface.blit(surf, rect)
-            out.append(PlacedLabel(ids[req.key], req.text, rect))
-        return MapDrawing(labels=tuple(out), markers=tuple(markers))
+        shown = tuple(
+            PlaceSymbol(ids[key], kind, xy, r, direction, marker_rect(xy, r))
+            for key, kind, xy, r, direction in symbols
+            if key not in placement.hidden
+        )
+        return PlaceLayout(
+            symbols=shown,
+            labels=tuple(
+                PlacedLabel(ids[req.key], req.text, rect) for req, _, rect in placement.labels
+            ),
+            surfaces=tuple(surf for _, surf, _ in placement.labels),
+        )
 
 
 def marker_rect(centre: tuple[float, float], r: float) -> pygame.Rect:

@@ -1,0 +1,273 @@
+"""The historical plan: a side gives the orders of the offensives that really happened.
+
+Kind "historical". It reads the scenario's `[[operations]]` (who attacked where, when, with
+which units) and nothing else; the rules decide every outcome, so an operation that history
+records as a success can fail here, and the log says why.
+
+An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
+
+- before the start they assemble: they march towards the operation's `stage` (or its first
+  objective) over their own side's ground, taking nothing on the way;
+- from the start they advance on the first objective their side does not hold, along the
+  cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
+  unit next to it attacks it, whatever the odds (history says they attacked), the units
+  closing up spreading over its sides so the attack comes from several directions; a unit that
+  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead.
+  The units in contact wait while more men are still closing up than are ready to attack,
+  unless it is the operation's last turn: the attack goes in with the force history named,
+  not piecemeal.
+  An objective with no enemy troops in it is simply entered;
+- objectives are taken in the order written; once all are held, the units hold them, one
+  of them standing in the last objective if it is empty.
+
+A unit named in several operations serves the earliest active one that still has something to
+take. Aircraft and helicopters named in an operation support its main attack when in range
+(the rules add other air units in range by themselves).
+
+Units in no active operation hold the line (`sim.controllers.holding`). Every order is checked
+with the rules' own legality check before it is handed over; one the rules would refuse is
+dropped. The controller keeps no memory: its orders follow from the state it is shown, so a
+game continued from a save plays on exactly as it would have, and it draws no random numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from sim.controllers.holding import TurnPlan, distance_to, hold_the_line
+from sim.orders import Order
+from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
+from sim.scenario.model import Operation
+from sim.state import GameState, UnitState
+
+__all__ = ["ASSEMBLY_DAYS", "HistoricalController", "active_operations"]
+
+ASSEMBLY_DAYS = 10
+"""Days before an operation's start in which its units march to their assembly area."""
+
+
+def active_operations(
+    state: GameState, side: str, assembly_days: int = ASSEMBLY_DAYS
+) -> list[tuple[Operation, bool]]:
+    """The side's operations that act in the coming turn, by start date, with whether they
+    may attack yet (False while the units are still assembling)."""
+    first = state.date
+    last = first + dt.timedelta(days=state.scenario.turn_days - 1)
+    out = []
+    for op in sorted(state.scenario.operations, key=lambda o: (o.start, o.id)):
+        if op.side != side or op.end < first:
+            continue
+        if op.start <= last:
+            out.append((op, True))
+        elif op.start - dt.timedelta(days=assembly_days) <= last:
+            out.append((op, False))
+    return out
+
+
+class HistoricalController:
+    kind = "historical"
+
+    def __init__(self, side: str, assembly_days: int = ASSEMBLY_DAYS) -> None:
+        if isinstance(assembly_days, bool) or not isinstance(assembly_days, int):
+            raise TypeError("assembly_days must be a whole number of days")
+        self.side = side
+        self.assembly_days = assembly_days
+
+    def orders(self, state: GameState, rng: np.random.Generator) -> list[Order]:
+        if state.over:
+            return []
+        plan = TurnPlan(state, self.side)
+        for assigned, engaged in self._assign(state, plan):
+            _Operation(plan, assigned, engaged).orders()
+        hold_the_line(plan)
+        return plan.legal_orders()
+
+    def _assign(self, state: GameState, plan: TurnPlan) -> list[tuple[_Assigned, bool]]:
+        """Each active operation with the units it commands this turn."""
+        taken: set[str] = set()
+        out = []
+        for op, engaged in active_operations(state, self.side, self.assembly_days):
+            done = _open_objective(state, op) is None
+            units = []
+            for uid in op.units:
+                unit = state.units.get(uid)
+                if unit is None or not unit.active or unit.index < 0 or uid in taken:
+                    continue
+                if done and _serves_later(state, op, uid, self.side, self.assembly_days):
+                    continue
+                units.append(unit)
+                taken.add(uid)
+            out.append((_Assigned(op, units), engaged))
+        return out
+
+    def __repr__(self) -> str:
+        return f"HistoricalController({self.side!r})"
+
+
+class _Assigned:
+    __slots__ = ("op", "units")
+
+    def __init__(self, op: Operation, units: list[UnitState]) -> None:
+        self.op = op
+        self.units = units
+
+
+def _open_objective(state: GameState, op: Operation) -> str | None:
+    """The first objective the operation's side does not hold yet, or None."""
+    for place in op.objectives:
+        if state.holder_of(place) != op.side and state.theatre.places[place].index is not None:
+            return place
+    return None
+
+
+def _serves_later(
+    state: GameState, done: Operation, unit_id: str, side: str, assembly_days: int
+) -> bool:
+    """Whether a unit of a finished operation is wanted by another active one."""
+    return any(
+        op is not done and unit_id in op.units and _open_objective(state, op) is not None
+        for op, _ in active_operations(state, side, assembly_days)
+    )
+
+
+class _Operation:
+    """One operation's orders for one turn."""
+
+    def __init__(self, plan: TurnPlan, assigned: _Assigned, engaged: bool) -> None:
+        self.plan = plan
+        self.op = assigned.op
+        self.units = assigned.units
+        self.engaged = engaged
+        self.state = plan.state
+        self.target = -1
+
+    def orders(self) -> None:
+        plan = self.plan
+        theatre = self.state.theatre
+        objective = _open_objective(self.state, self.op)
+        if objective is None:
+            self._hold_objective()
+            return
+        goal = objective
+        if not self.engaged and self.op.stage is not None:
+            goal = self.op.stage
+        target = theatre.places[goal].index
+        assert target is not None
+        self.target = target
+        dist = distance_to(theatre, plan.season, target)
+        ground = [u for u in self.units if not u.is_air]
+        attacks: dict[int, list[str]] = {}
+        movers: list[UnitState] = []
+        for unit in ground:
+            if unit.id in plan.busy:
+                continue
+            hit = self._attack_target(unit, target, dist) if self.engaged else None
+            if hit is not None:
+                attacks.setdefault(hit, []).append(unit.id)
+            else:
+                movers.append(unit)
+        # The movers go in order of how far they have to go, the nearest first; one that
+        # cannot get nearer (enemy zones of control pin it) attacks what pins it.
+        movers.sort(key=lambda u: (dist[u.index], u.id))
+        closing = 0.0
+        for unit in movers:
+            if self._advance(unit, dist):
+                closing += unit.men
+                continue
+            if self.engaged:
+                pinned = self._pinning(unit, dist)
+                if pinned is not None:
+                    attacks.setdefault(pinned, []).append(unit.id)
+                    continue
+            plan.busy.add(unit.id)
+        if not attacks:
+            return
+        ready = sum(self.state.units[uid].men for ids in attacks.values() for uid in ids)
+        if closing > ready and not self._last_turn():
+            # Most of the force is still on its way: those in contact wait for it.
+            for ids in attacks.values():
+                plan.busy.update(ids)
+            return
+        main = target if target in attacks else max(attacks, key=lambda h: (len(attacks[h]), -h))
+        for hex_index in sorted(attacks, key=lambda h: (h != main, h)):
+            units = list(attacks[hex_index])
+            if hex_index == main:
+                units += self._air_support(main)
+            plan.attack(hex_index, units)
+
+    def _last_turn(self) -> bool:
+        """Whether the operation ends before the next turn begins."""
+        days = self.state.scenario.turn_days
+        return self.op.end < self.state.date + dt.timedelta(days=days)
+
+    def _attack_target(self, unit: UnitState, target: int, dist: np.ndarray) -> int | None:
+        """The enemy-held hex next to the unit it should attack: the objective, else enemy
+        troops nearer the objective than the unit is (in its way), the nearest first."""
+        plan = self.plan
+        around = plan.neighbours(unit.index)
+        if target in around and plan.enemy_at(target):
+            return target
+        if target in around:
+            return None  # empty: walk in
+        blocking = [j for j in around if plan.enemy_at(j) and dist[j] < dist[unit.index]]
+        if not blocking:
+            return None
+        return min(blocking, key=lambda j: (dist[j], j))
+
+    def _advance(self, unit: UnitState, dist: np.ndarray) -> bool:
+        """Move towards the target as far as this turn allows; False if no move brings the
+        unit nearer. While assembling only over the side's own ground; once the operation has
+        begun across enemy-held ground too (taking the empty hexes it passes), though of two
+        moves that get as near, the one over own ground."""
+        plan = self.plan
+        own = plan.destinations(unit, own_ground=True)
+        options = own if not self.engaged else plan.destinations(unit, own_ground=False)
+        options = {i: c for i, c in options.items() if plan.positions.has_room(unit, i)}
+        if not options:
+            return False
+        around = set(plan.neighbours(self.target)) if self.engaged else set()
+        ready = [i for i in options if i in around]
+        if ready and unit.index not in around:
+            # Closing up to the objective: spread over its sides, for a concentric attack.
+            best = min(ready, key=lambda i: (plan.own_units_at(i), dist[i], options[i], i))
+            plan.move(unit, best)
+            return True
+        best = min(options, key=lambda i: (dist[i], i not in own, options[i], i))
+        if dist[best] < dist[unit.index]:
+            plan.move(unit, best)
+            return True
+        return False
+
+    def _pinning(self, unit: UnitState, dist: np.ndarray) -> int | None:
+        """The adjacent enemy troops nearest the target: what keeps the unit from it."""
+        plan = self.plan
+        enemies = [j for j in plan.neighbours(unit.index) if plan.enemy_at(j)]
+        return min(enemies, key=lambda j: (dist[j], j)) if enemies else None
+
+    def _air_support(self, target: int) -> list[str]:
+        theatre = self.state.theatre
+        out = []
+        for unit in self.units:
+            if not unit.is_air or unit.id in self.plan.busy:
+                continue
+            limit = SUPPORT_RANGE_KM.get(unit.type, 0.0)
+            if support_distance_km(theatre, unit.index, target) <= limit:
+                out.append(unit.id)
+        return out
+
+    def _hold_objective(self) -> None:
+        """All objectives held: stay, with one unit in the last objective if it is empty."""
+        plan = self.plan
+        last = self.state.theatre.places[self.op.objectives[-1]].index
+        ground = [u for u in self.units if not u.is_air and u.id not in plan.busy]
+        if last is not None and not plan.own_units_at(last):
+            dist = distance_to(self.state.theatre, plan.season, last)
+            for unit in sorted(ground, key=lambda u: (dist[u.index], u.id)):
+                options = plan.destinations(unit, own_ground=True)
+                if last in options and plan.positions.has_room(unit, last):
+                    plan.move(unit, last)
+                    break
+        for unit in self.units:
+            plan.busy.add(unit.id)

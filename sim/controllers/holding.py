@@ -1,0 +1,321 @@
+"""Holding the line: what a side's units do when no operation needs them.
+
+The historical plan commits only the units history names to an offensive; everyone else keeps
+the front as it stands. "Sensibly" means three small things, done in this order and nothing
+more, so the plan's results come from the operations and the rules, not from this module:
+
+1. A unit cut off from supply (under `CUT_OFF` of its need arrived) that is not a garrison of a
+   named settlement falls back towards its side's supply, if a move brings it closer.
+   Garrisons stay: in this war towns were held until taken, not abandoned when encircled.
+2. A town or city the side holds but nobody garrisons, with enemy troops within
+   `THREAT_HEXES`, gets the nearest free unit that can reach it this turn.
+3. A gap in the line — an empty hex of the side's next to enemy troops and next to a garrisoned
+   settlement, by which the enemy could walk round it — is filled by the nearest spare unit
+   (one of several in a hex, so the hex stays held, and never from a threatened settlement's
+   garrison) within `GAP_HEXES`, marching over as many turns as it takes.
+
+Moves made while holding stay on the side's own ground (the whole path inside hexes it
+holds): holding never takes ground by walking into it. Every choice is made in a fixed order
+(by hex and unit id) so the same state always gives the same orders.
+
+`TurnPlan` is the shared bookkeeping a controller fills in during one turn: which units have an
+order, where the planned moves leave each side's stacks, and the orders in the order given.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from sim.hexgrid import opposite
+from sim.orders import Attack, Move, Order
+from sim.rules.context import season_in
+from sim.rules.control import SETTLEMENT_KINDS, settlement_at
+from sim.rules.legality import check_orders
+from sim.rules.reach import Positions, search
+from sim.rules.supply import CUT_OFF
+from sim.rules.terrain import step_costs
+from sim.sides import SIDE_CODES, other_side
+from sim.state import GameState, UnitState
+from sim.theatre import Theatre
+
+__all__ = [
+    "GAP_HEXES",
+    "GARRISON_KINDS",
+    "THREAT_HEXES",
+    "TurnPlan",
+    "distance_to",
+    "hold_the_line",
+]
+
+THREAT_HEXES = 2
+"""Enemy ground units this close (in hexes) to an ungarrisoned town make it threatened."""
+GAP_HEXES = 6
+"""Spare units this close to a gap (in hexes) march to fill it, over as many turns as it takes."""
+GARRISON_KINDS: tuple[str, ...] = SETTLEMENT_KINDS[:2]
+"""Settlements worth a garrison of their own when threatened: cities and towns."""
+
+
+@lru_cache(maxsize=256)
+def distance_to(theatre: Theatre, season: str, target: int) -> np.ndarray:
+    """Movement cost from every hex to `target` over the season's terrain (inf: no way).
+
+    Terrain only — troops are ignored, so the field stays the same all season and is worked
+    out once per target; the plan deals with enemy troops on the way by attacking them.
+    """
+    costs = step_costs(theatre, season)
+    nb = theatre.neighbours
+    dist = np.full(theatre.n, math.inf)
+    dist[target] = 0.0
+    heap = [(0.0, target)]
+    costs_rows = costs.tolist()
+    nb_rows = nb.tolist()
+    out = dist.tolist()
+    while heap:
+        d, j = heapq.heappop(heap)
+        if d > out[j]:
+            continue
+        for direction, i in enumerate(nb_rows[j]):
+            if i < 0:
+                continue
+            step = costs_rows[i][opposite(direction)]
+            nd = d + step
+            if nd < out[i]:
+                out[i] = nd
+                heapq.heappush(heap, (nd, i))
+    result = np.array(out)
+    result.setflags(write=False)
+    return result
+
+
+@dataclass
+class TurnPlan:
+    """One side's orders for a turn as they are being made."""
+
+    state: GameState
+    side: str
+    positions: Positions = field(init=False)
+    season: str = field(init=False)
+    busy: set[str] = field(default_factory=set)
+    """Units that have an order (or are kept where they are on purpose)."""
+    orders: list[Order] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.positions = Positions.of(self.state)
+        self.season = season_in(self.state)
+
+    @property
+    def enemy(self) -> str:
+        return other_side(self.side)
+
+    @property
+    def own_code(self) -> int:
+        return SIDE_CODES[self.side]
+
+    def ground_units(self) -> list[UnitState]:
+        """The side's active ground units on the map, by id."""
+        return sorted(
+            (u for u in self.state.active_units(self.side) if not u.is_air and u.index >= 0),
+            key=lambda u: u.id,
+        )
+
+    def enemy_at(self, index: int) -> bool:
+        return self.positions.enemy_at(self.side, index)
+
+    def own_units_at(self, index: int) -> int:
+        return self.positions.units[self.side].get(index, 0)
+
+    def neighbours(self, index: int) -> tuple[int, ...]:
+        return self.positions.neighbours[index]
+
+    def destinations(self, unit: UnitState, own_ground: bool) -> dict[int, float]:
+        """Hexes the unit can end its move in this turn, with their cost.
+
+        With `own_ground`, only those reached by a path that never leaves the side's hexes.
+        """
+        found = search(self.state, unit, self.season, self.positions)
+        out: dict[int, float] = {}
+        control = self.state.control
+        for index in found.destinations():
+            if own_ground:
+                step, ok = index, True
+                while step >= 0:
+                    if control[step] != self.own_code:
+                        ok = False
+                        break
+                    step = found.previous[step]
+                if not ok:
+                    continue
+            out[index] = found.cost[index]
+        return out
+
+    def move(self, unit: UnitState, index: int) -> None:
+        """Plan a move and keep the stacks current for the moves planned after it."""
+        if index == unit.index:
+            self.busy.add(unit.id)
+            return
+        self.orders.append(Move(unit.id, self.state.theatre.hex_of(index)))
+        self.positions.remove(unit, unit.index)
+        self.positions.add(unit, index)
+        self.busy.add(unit.id)
+
+    def attack(self, target: int, unit_ids: list[str]) -> None:
+        if not unit_ids:
+            return
+        self.orders.append(Attack(self.state.theatre.hex_of(target), tuple(unit_ids)))
+        self.busy.update(unit_ids)
+
+    def legal_orders(self) -> list[Order]:
+        """The planned orders the rules accept, in the order planned; the others dropped."""
+        verdicts = check_orders(self.state, self.side, self.orders)
+        return [v.order for v in verdicts if v.legal]  # type: ignore[misc]
+
+
+# --- holding the line ---------------------------------------------------------------------------
+
+
+def hold_the_line(plan: TurnPlan) -> None:
+    """Orders for the side's units that have none yet (see the module docstring)."""
+    _fall_back(plan)
+    _garrison_threatened(plan)
+    _fill_gaps(plan)
+
+
+def _garrisons(plan: TurnPlan, unit: UnitState) -> bool:
+    """Whether the unit is the one thing keeping a settlement of its side held."""
+    return (
+        settlement_at(plan.state.theatre, unit.index) is not None
+        and plan.own_units_at(unit.index) <= 1
+    )
+
+
+def _free(plan: TurnPlan) -> list[UnitState]:
+    return [u for u in plan.ground_units() if u.id not in plan.busy]
+
+
+def _fall_back(plan: TurnPlan) -> None:
+    state = plan.state
+    cut = [
+        u for u in _free(plan)
+        if u.supply < CUT_OFF and settlement_at(state.theatre, u.index) is None
+    ]
+    if not cut:
+        return
+    dist = _supply_distance(plan)
+    for unit in cut:
+        here = dist[unit.index]
+        options = plan.destinations(unit, own_ground=True)
+        best = min(options, key=lambda i: (dist[i], options[i], i))
+        if dist[best] < here and plan.positions.has_room(unit, best):
+            plan.move(unit, best)
+
+
+def _supply_distance(plan: TurnPlan) -> np.ndarray:
+    """Movement cost from each of the side's hexes to where its supply enters (inf elsewhere)."""
+    state = plan.state
+    theatre = state.theatre
+    supply = state.scenario.supply
+    starts = [s.hex for s in supply.sources if s.side == plan.side]
+    starts += [a.hex for a in supply.airlifts if a.side == plan.side]
+    costs = step_costs(theatre, plan.season).tolist()
+    own = (state.control == plan.own_code).tolist()
+    nb = theatre.neighbours.tolist()
+    out = [math.inf] * theatre.n
+    heap: list[tuple[float, int]] = []
+    for h in starts:
+        i = theatre.index_of(h)
+        if i is not None and own[i]:
+            out[i] = 0.0
+            heap.append((0.0, i))
+    heapq.heapify(heap)
+    while heap:
+        d, j = heapq.heappop(heap)
+        if d > out[j]:
+            continue
+        for direction, i in enumerate(nb[j]):
+            if i < 0 or not own[i]:
+                continue
+            nd = d + costs[i][opposite(direction)]
+            if nd < out[i]:
+                out[i] = nd
+                heapq.heappush(heap, (nd, i))
+    return np.array(out)
+
+
+def _threatened(plan: TurnPlan, index: int) -> bool:
+    enemy_hexes = plan.positions.units[plan.enemy]
+    theatre = plan.state.theatre
+    here = theatre.hex_of(index)
+    return any(here.distance(theatre.hex_of(j)) <= THREAT_HEXES for j in enemy_hexes)
+
+
+def _garrison_threatened(plan: TurnPlan) -> None:
+    state = plan.state
+    theatre = state.theatre
+    towns = sorted({
+        p.index for p in theatre.places.values()
+        if p.index is not None and p.kind in GARRISON_KINDS
+        and state.control[p.index] == plan.own_code
+    })
+    for index in towns:
+        if plan.own_units_at(index) or plan.enemy_at(index) or not _threatened(plan, index):
+            continue
+        best: tuple[float, str] | None = None
+        chosen: UnitState | None = None
+        for unit in _free(plan):
+            if _garrisons(plan, unit) or not plan.positions.has_room(unit, index):
+                continue
+            if theatre.hex_of(unit.index).distance(theatre.hex_of(index)) > 8:
+                continue
+            cost = plan.destinations(unit, own_ground=True).get(index)
+            if cost is not None and (best is None or (cost, unit.id) < best):
+                best, chosen = (cost, unit.id), unit
+        if chosen is not None:
+            plan.move(chosen, index)
+
+
+def _fill_gaps(plan: TurnPlan) -> None:
+    state = plan.state
+    theatre = state.theatre
+    enemy_hexes = sorted(plan.positions.units[plan.enemy])
+    gaps: list[int] = []
+    seen: set[int] = set()
+    for e in enemy_hexes:
+        for g in plan.neighbours(e):
+            if g in seen or state.control[g] != plan.own_code or plan.own_units_at(g):
+                continue
+            seen.add(g)
+            if any(
+                plan.own_units_at(s) and settlement_at(theatre, s) is not None
+                for s in plan.neighbours(g)
+            ):
+                gaps.append(g)
+    for gap in sorted(gaps):
+        if plan.own_units_at(gap):
+            continue
+        spare = [
+            u for u in _free(plan)
+            if plan.own_units_at(u.index) >= 2
+            and theatre.hex_of(u.index).distance(theatre.hex_of(gap)) <= GAP_HEXES
+            and not _guards_town(plan, u.index)
+        ]
+        if not spare:
+            continue
+        dist = distance_to(theatre, plan.season, gap)
+        unit = min(spare, key=lambda u: (dist[u.index], u.id))
+        options = {
+            i: c for i, c in plan.destinations(unit, own_ground=True).items()
+            if plan.positions.has_room(unit, i)
+        }
+        best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
+        if best is not None and dist[best] < dist[unit.index]:
+            plan.move(unit, best)
+
+
+def _guards_town(plan: TurnPlan, index: int) -> bool:
+    """A settlement of the side with the enemy near: its garrison is not spare."""
+    return settlement_at(plan.state.theatre, index) is not None and _threatened(plan, index)

@@ -1,0 +1,145 @@
+"""The historical plan: the operations that really happened, ordered, and the rules deciding.
+
+What a user notices: `--control armenian=historical,azerbaijani=historical` plays every
+scenario to its end; the plan attacks only where and when history says an offensive was made;
+every order it gives is one the rules accept; the same seed gives the same orders; and it
+never changes the game through the state it is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sim.controllers import controller_rng, make_controller
+from sim.controllers.historical import HistoricalController, active_operations
+from sim.orders import Attack
+from sim.rules.legality import check_orders
+from sim.scenario import load_scenario
+from sim.scenario.paths import SCENARIOS_DIR
+from sim.session import Session
+from sim.sides import SIDE_IDS
+
+SCENARIOS = sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml") if p.stem != "timeline")
+LONG = {"1992-1994-war"}
+
+
+def historical() -> dict[str, HistoricalController]:
+    return {side: make_controller("historical", side) for side in SIDE_IDS}  # type: ignore[misc]
+
+
+def test_the_historical_kind_is_registered() -> None:
+    controller = make_controller("historical", "armenian")
+    assert controller.kind == "historical"
+    assert controller.side == "armenian"
+
+
+@pytest.mark.parametrize("scenario_id", [s for s in SCENARIOS if s not in LONG])
+def test_each_scenario_runs_to_its_end_under_the_historical_plan(scenario_id: str) -> None:
+    scenario = load_scenario(scenario_id)
+    session = Session.new(scenario, 1, controllers=historical())
+    session.play()
+    assert session.finished
+    assert session.state.turn >= 1
+    rejected = [e.text for e in session.log if e.kind == "order_rejected"]
+    # An order may only be refused when something happened in the turn the plan could not see
+    # (a unit withdrawn by an event in the events phase); never more than a handful.
+    assert len(rejected) <= 3, rejected
+
+
+@pytest.mark.skipif(
+    not (SCENARIOS_DIR / "1992-1994-war.toml").exists(), reason="no whole-war scenario yet"
+)
+def test_the_whole_war_runs_to_its_end_under_the_historical_plan() -> None:
+    session = Session.new(load_scenario("1992-1994-war"), 1, controllers=historical())
+    session.play()
+    assert session.finished
+
+
+class Recording(HistoricalController):
+    """The historical plan, keeping what it was shown and what it ordered."""
+
+    def __init__(self, side: str) -> None:
+        super().__init__(side)
+        self.shown: list = []
+        self.given: list = []
+
+    def orders(self, state, rng):
+        before = state.checksum()
+        given = super().orders(state, rng)
+        assert state.checksum() == before, "the plan changed the state it was shown"
+        self.shown.append(state.copy())
+        self.given.append(given)
+        return given
+
+
+def recorded_game(until: dt.date | None = None) -> tuple[Session, dict[str, Recording]]:
+    controllers = {side: Recording(side) for side in SIDE_IDS}
+    session = Session.new(load_scenario("1992-winter"), 3, controllers=controllers)
+    session.play(until=until)
+    return session, controllers
+
+
+def test_every_order_passes_the_rules_own_check() -> None:
+    _, controllers = recorded_game()
+    for side, controller in controllers.items():
+        for state, given in zip(controller.shown, controller.given, strict=True):
+            verdicts = check_orders(state, side, given)
+            assert all(v.legal for v in verdicts), [str(v.error) for v in verdicts if v.error]
+
+
+def test_attacks_come_only_in_the_windows_of_historical_operations() -> None:
+    _, controllers = recorded_game()
+    for side, controller in controllers.items():
+        for state, given in zip(controller.shown, controller.given, strict=True):
+            attacks = [o for o in given if isinstance(o, Attack)]
+            engaged = [op for op, on in active_operations(state, side) if on]
+            if attacks:
+                assert engaged, f"{side} attacked on {state.date} with no operation under way"
+                named = {u for op in engaged for u in op.units}
+                for attack in attacks:
+                    assert set(attack.units) <= named, attack
+
+
+def test_the_khojaly_assault_assembles_then_attacks() -> None:
+    session, controllers = recorded_game(until=dt.date(1992, 3, 4))
+    combats = [
+        e for e in session.log
+        if e.kind == "combat" and e.data.get("place") == "khojaly" and e.data["side"] == "armenian"
+    ]
+    assert combats, "no Armenian attack on Khojaly by early March 1992"
+    first = min(e.date for e in combats)
+    assert dt.date(1992, 2, 19) <= first <= dt.date(1992, 2, 26)
+    attackers = {a["unit"] for a in combats[0].data["attackers"]}
+    assert attackers <= {
+        "arm-askeran", "arm-stepanakert", "arm-cis-366th", "arm-armour", "arm-artillery",
+        "arm-helicopters", "arm-gunships",
+    }
+
+
+def test_same_seed_same_orders() -> None:
+    def orders_of(seed: int) -> list:
+        session = Session.new(load_scenario("1992-winter"), seed, controllers=historical())
+        session.play(until=dt.date(1992, 3, 4))
+        return [t.orders for t in session.turns]
+
+    assert orders_of(5) == orders_of(5)
+
+
+def test_the_plan_draws_no_chance() -> None:
+    scenario = load_scenario("1992-winter")
+    session = Session.new(scenario, 2, controllers=historical())
+    session.play(until=dt.date(1992, 2, 1))
+    controller = HistoricalController("armenian")
+    state = session.state.copy()
+    a = controller.orders(state, controller_rng(1, "armenian", state.turn))
+    b = controller.orders(state, controller_rng(99, "armenian", state.turn))
+    assert a == b
+
+
+def test_a_bad_option_is_a_user_error() -> None:
+    from sim.errors import UserError
+
+    with pytest.raises(UserError, match="historical"):
+        make_controller("historical", "armenian", assembly_days="soon")
