@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.batch import BatchSpec, run_batch  # noqa: E402
 from sim.batch.executor import local_backend  # noqa: E402
-from sim.cli.run_cmd import control_arg  # noqa: E402
+from sim.cli.args import control_arg  # noqa: E402
 from sim.scenario import ScenarioError, load_scenario, scenario_files  # noqa: E402
 
 

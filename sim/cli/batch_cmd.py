@@ -21,7 +21,7 @@ from sim.batch.executor import (
 )
 from sim.batch.results import parquet_available
 from sim.batch.runner import BatchResult, BatchSpec, run_batch
-from sim.cli.run_cmd import control_arg, seed_arg
+from sim.cli.args import control_arg, runs_arg, seed_arg, workers_arg
 from sim.controllers import KINDS
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
@@ -86,26 +86,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # --- argument types ---------------------------------------------------------------------------
-
-
-def runs_arg(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of runs, not {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"the number of runs must be 1 or more, not {n}")
-    return n
-
-
-def workers_arg(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of workers, not {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"the number of workers must be 1 or more, not {n}")
-    return n
 
 
 def lever_arg(text: str) -> tuple[str, str]:

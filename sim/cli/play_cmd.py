@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from sim.cli.run_cmd import seed_arg
+from sim.cli.args import seed_arg, turns_arg
 from sim.errors import UserError
 
 SIDES = ("armenian", "azerbaijani", "both", "none")
@@ -65,16 +65,6 @@ def size_arg(text: str) -> tuple[int, int]:
     if w < 800 or h < 560:
         raise argparse.ArgumentTypeError(f"the window needs at least 800x560, not {text}")
     return w, h
-
-
-def turns_arg(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of turns, not {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("the number of turns must be 0 or more")
-    return n
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,12 +13,13 @@ import sys
 from collections.abc import Mapping
 
 from sim.chronicle import Entry, render, write_jsonl
+from sim.cli.args import control_arg, date_arg, seed_arg
 from sim.controllers import KINDS, make_controller
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
 from sim.scenario import FORCE_FIELDS, load_scenario
 from sim.session import Session
-from sim.sides import SIDE_ADJECTIVES, SIDE_IDS
+from sim.sides import SIDE_ADJECTIVES
 
 EPILOG = """\
 examples:
@@ -99,54 +100,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--quiet", action="store_true", help="print only the summary, not every sentence"
     )
     p.set_defaults(run=run)
-
-
-# --- argument types (argparse turns their ValueError/ArgumentTypeError into exit 2) -------------
-
-
-def seed_arg(text: str) -> int:
-    try:
-        seed = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be a whole number, not {text!r}") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, not {seed}")
-    return seed
-
-
-def date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD (e.g. 1992-03-01), not {text!r}"
-        ) from None
-
-
-def control_arg(text: str) -> dict[str, str]:
-    """`armenian=idle,azerbaijani=idle` -> {side: kind}; sides and kinds are checked here."""
-    out: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        side, eq, kind = part.partition("=")
-        side, kind = side.strip().lower(), kind.strip()
-        if not eq or not side or not kind:
-            raise argparse.ArgumentTypeError(
-                f"expected SIDE=KIND pairs such as armenian=idle, not {part!r}"
-            )
-        if side not in SIDE_IDS:
-            raise argparse.ArgumentTypeError(
-                f"unknown side {side!r}; the sides are {', '.join(SIDE_IDS)}"
-            )
-        if kind not in KINDS:
-            raise argparse.ArgumentTypeError(
-                f"unknown controller kind {kind!r}; the kinds are {', '.join(KINDS)}"
-            )
-        if side in out:
-            raise argparse.ArgumentTypeError(f"{side} is given twice")
-        out[side] = kind
-    if not out:
-        raise argparse.ArgumentTypeError("expected SIDE=KIND pairs such as armenian=idle")
-    return out
 
 
 # --- the command --------------------------------------------------------------------------------
