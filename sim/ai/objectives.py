@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.hexgrid import hex_distance
-from sim.rules.supply import line_open, turn_days
+from sim.rules.supply import line_open, line_routes, turn_days
 from sim.state import GameState
 
 OWN_AIM = 10.0
@@ -131,26 +130,19 @@ def _build(state: GameState, side: str) -> Objectives:
 
 def _line_values(state: GameState) -> tuple[tuple[str, str, np.ndarray, np.ndarray], ...]:
     """Per supply line: its route hexes and what holding or cutting each one is worth."""
-    scenario, theatre = state.scenario, state.theatre
+    scenario = state.scenario
     lines = scenario.supply.lines
     if not lines:
         return ()
     biggest = max(line.capacity.midpoint for line in lines) or 1.0
     out = []
+    routes = line_routes(state)
     for line in lines:
-        hexes = theatre.routes[line.route].hexes
-        route = np.array(
-            [-1 if (i := theatre.index_of(h)) is None else i for h in hexes], dtype=np.int64
-        )
-        source = scenario.supply.get(line.supply_source)
-        start = 0
-        if source is not None:
-            start = min(range(len(hexes)), key=lambda k: hex_distance(hexes[k], source.hex))
+        route, start = routes[line.id]
         k = np.arange(len(route))
         beyond = np.where(k >= start, len(route) - k, k + 1).astype(np.float64)
         span = max(len(route) - start, start + 1)
         value = ROUTE * (line.capacity.midpoint / biggest) * beyond / span
-        route.setflags(write=False)
         value.setflags(write=False)
         out.append((line.id, line.side, route, value))
     return tuple(out)

@@ -322,7 +322,7 @@ def _channels(
     """Every channel of `side` in scenario order (sources, lines, airlifts), rated and checked."""
     scenario = state.scenario
     theatre = state.theatre
-    routes = _line_routes(state)
+    routes = line_routes(state)
     enemy = SIDE_CODES[other_side(side)]
     channels: dict[str, ChannelFlow] = {}
 
@@ -434,7 +434,7 @@ def _share_capacity(order: list[ChannelFlow]) -> None:
 _ROUTES: dict[int, tuple[object, dict[str, tuple[np.ndarray, int]]]] = {}
 
 
-def _line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
+def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
     """Per line: its route as hex indices (-1 off the map) and where its source joins it.
 
     The join is the route hex nearest to the source's entry hex (the first such along the
