@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from sim.hexgrid import hex_distance
 from sim.orders import IllegalOrder
 from sim.rules.combat_odds import CombatInputs, Force, Modifier, Weights
 from sim.rules.control import settlement_at
@@ -198,7 +199,7 @@ def unit_problem(
         if km > reach:
             return f"{unit.name} is out of range ({km:.0f} km, range {reach:.0f} km)"
         return None
-    if _hex_steps(state, unit.index, target_index) != 1:
+    if hex_distance(state.theatre.hex_of(unit.index), state.theatre.hex_of(target_index)) != 1:
         return f"{unit.name} is not next to the target"
     return None
 
@@ -328,15 +329,6 @@ def _attacking_side(state: GameState, unit_ids: Sequence[str]) -> str:
         if unit is not None:
             return unit.side
     raise IllegalOrder("none of the units in the attack exists")
-
-
-def _hex_steps(state: GameState, a: int, b: int) -> int:
-    t = state.theatre
-    return (
-        abs(int(t.q[a]) - int(t.q[b]))
-        + abs(int(t.r[a]) - int(t.r[b]))
-        + abs(int(t.q[a]) + int(t.r[a]) - int(t.q[b]) - int(t.r[b]))
-    ) // 2
 
 
 def _distance_km(state: GameState, a: int, b: int) -> float:
