@@ -232,7 +232,9 @@ class Session:
         out: dict[str, list[dict[str, Any]]] = {}
         for side in self.sides:
             controller = self.controllers[side]
-            given = controller.orders(self.state.copy(), controller_rng(self.seed, side, turn))
+            # A controller that never looks at the state (idle) is spared the copy.
+            view = self.state.copy() if getattr(controller, "reads_state", True) else self.state
+            given = controller.orders(view, controller_rng(self.seed, side, turn))
             out[side] = [_order_data(order, controller) for order in given]
         return out
 

@@ -61,6 +61,8 @@ class Controller(Protocol):
     side: str
     kind: str
     """The name `make_controller` knows it by, recorded in saves."""
+    # Optional: `reads_state = False` on a controller that never looks at the state (idle)
+    # spares the session a copy each turn; every other controller is given its own copy.
 
     def orders(self, state: GameState, rng: np.random.Generator) -> list[Order]:
         """The side's orders for the turn starting on `state.date` (state is a copy)."""

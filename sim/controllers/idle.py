@@ -14,6 +14,8 @@ from sim.state import GameState
 
 class IdleController:
     kind = "idle"
+    reads_state = False
+    """It gives no orders, so the session need not copy the state for it."""
 
     def __init__(self, side: str) -> None:
         self.side = side
