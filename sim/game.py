@@ -62,10 +62,13 @@ def initial_state(
             status=status,
             **strength,
         )
+    control = initial_control(scenario, theatre)
     return GameState(
         scenario=scenario,
         theatre=theatre,
-        control=initial_control(scenario, theatre),
+        control=control,
+        start_control=_read_only(control.copy()),
+        followed=np.zeros(theatre.n, dtype=bool),
         units=units,
         national_morale={s.id: s.national_morale.resolve(rng, midpoint) for s in scenario.sides},
         ammunition={s.id: s.ammunition.resolve(rng, midpoint) for s in scenario.sides},
@@ -73,6 +76,11 @@ def initial_state(
         captured=empty_tally(),
         midpoint=midpoint,
     )
+
+
+def _read_only(layer: np.ndarray) -> np.ndarray:
+    layer.flags.writeable = False
+    return layer
 
 
 def sides_of(state: GameState) -> tuple[str, ...]:

@@ -94,6 +94,12 @@ class GameState:
     """(place, from_side, to_side) changes of the last turn, for triggers and the AI."""
     levers: dict[str, float] = field(default_factory=dict)
     """Rule settings the what-if levers give (`sim.scenario.levers`); empty: as it happened."""
+    start_control: np.ndarray | None = None
+    """Who held each hex on the first day; read-only, shared by copies. The open country
+    follows its town only where it agreed with it then (`sim.rules.hinterland`)."""
+    followed: np.ndarray | None = None
+    """Per hex: True while it is held because it went over with its town (not taken by
+    units), so it returns if the town does."""
     history_marks: dict[str, dict] = field(default_factory=dict)
     """Place id -> the last attack on it and when each side last took it, so the log can say
     why a historical capture did not happen (`sim.rules.history_notes`). It only words the
@@ -161,6 +167,8 @@ class GameState:
             last_combat=dict(self.last_combat),
             last_captures=list(self.last_captures),
             levers=dict(self.levers),
+            start_control=self.start_control,
+            followed=None if self.followed is None else self.followed.copy(),
             history_marks=copy.deepcopy(self.history_marks),
         )
 
@@ -169,6 +177,7 @@ class GameState:
         payload = {
             "turn": self.turn,
             "control": hashlib.sha256(self.control.tobytes()).hexdigest(),
+            "followed": _digest(self.followed),
             "units": [_rounded([getattr(u, f) for f in _UNIT_FIELDS]) for u in self.units.values()],
             "national_morale": _rounded(self.national_morale),
             "ammunition": _rounded(self.ammunition),
@@ -190,6 +199,10 @@ class GameState:
 
 
 _UNIT_FIELDS = tuple(f.name for f in fields(UnitState))
+
+
+def _digest(layer: np.ndarray | None) -> str:
+    return "" if layer is None else hashlib.sha256(layer.tobytes()).hexdigest()
 
 
 def _rounded(value):

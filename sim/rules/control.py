@@ -30,6 +30,12 @@ from typing import Any
 import numpy as np
 
 from sim.rules.context import TurnContext
+from sim.rules.hinterland import (
+    DEFENDED_WITHIN,
+    SETTLEMENT_KINDS,
+    by_settlement,
+    follow_settlements,
+)
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL, SIDE_ADJECTIVES, SIDE_CODES, SIDE_IDS
 from sim.state import GameState
 from sim.theatre import Place, Theatre
@@ -38,8 +44,6 @@ MOP_UP_SIDES = 4
 """Sides of an undefended enemy hex that must touch the other side's hexes for it to fall."""
 NEAR_PLACE_KM = 5.0
 """A hex without a named place is described as "near" the closest place within this distance."""
-SETTLEMENT_KINDS: tuple[str, ...] = ("city", "town", "village")
-"""Places that are settlements, largest first: what a garrison defends and morale counts."""
 
 _PLACE_RANK = {kind: rank for rank, kind in enumerate(SETTLEMENT_KINDS)}
 
@@ -173,6 +177,13 @@ def run(ctx: TurnContext) -> None:
     occupy(state, ctx.scratch.get("entered", []))
     occupied = state.control.copy()
     mopped = mop_up(state)
+    if state.start_control is None or state.followed is None:
+        state.start_control = before.copy()
+        state.followed = np.zeros(theatre.n, dtype=bool)
+    state.followed[state.control != before] = False  # taken by units: theirs to hold
+    followed = follow_settlements(
+        theatre, state.control, state.occupancy(), state.start_control, state.followed
+    )
     changed = np.flatnonzero(state.control != before)
 
     captures = _capture_entries(ctx, before, changed)
@@ -186,7 +197,7 @@ def run(ctx: TurnContext) -> None:
     ]
     if changed.size:
         old_holders = district_holders(district_control(theatre, before))
-        _summary_entry(ctx, before, occupied, mopped, changed, old_holders, shares)
+        _summary_entry(ctx, before, occupied, mopped, followed, changed, old_holders, shares)
 
 
 def occupy(state: GameState, entered: Iterable[Any] = ()) -> np.ndarray:
@@ -307,6 +318,7 @@ def _summary_entry(
     before: np.ndarray,
     occupied: np.ndarray,
     mopped: np.ndarray,
+    followed: np.ndarray,
     changed: np.ndarray,
     old_holders: list[str],
     shares: Mapping[str, np.ndarray],
@@ -320,21 +332,32 @@ def _summary_entry(
     for i, (old, new) in enumerate(zip(old_holders, new_holders, strict=True)):
         if old != new:
             d = theatre.districts[i]
-            majority.append({
-                "district": d.id,
-                "from_side": old,
-                "to_side": new,
-                "shares": {side: float(shares[side][i]) for side in SIDE_IDS},
-            })
+            majority.append(
+                {
+                    "district": d.id,
+                    "from_side": old,
+                    "to_side": new,
+                    "shares": {side: float(shares[side][i]) for side in SIDE_IDS},
+                }
+            )
     mopped_by = {side: int((after[mopped] == SIDE_CODES[side]).sum()) for side in SIDE_IDS}
+    followed_by = {
+        side: by_settlement(theatre, followed[after[followed] == SIDE_CODES[side]])
+        for side in SIDE_IDS
+    }
     parts = []
     for side in SIDE_IDS:
         if not gained[side]:
             continue
         part = f"{SIDE_ADJECTIVES[side]} forces gained {gained[side]:,} "
         part += "hex" if gained[side] == 1 else "hexes"
+        notes = []
         if mopped_by[side]:
-            part += f" ({mopped_by[side]:,} cut off and undefended, mopped up)"
+            notes.append(f"{mopped_by[side]:,} cut off and undefended, mopped up")
+        if followed_by[side]:
+            notes.append(_followed_phrase(theatre, side, followed_by[side]))
+        if notes:
+            part += " (" + "; ".join(notes) + ")"
         parts.append(part)
     text = "Control: " + " and ".join(parts) + "."
     for m in majority:
@@ -350,8 +373,22 @@ def _summary_entry(
             "gained": gained,
             "by_occupation": by_occupation,
             "mopped_up": mopped_by,
+            "followed_settlement": followed_by,
             "majority_changed": majority,
             "front_sides": len(ctx.scratch.get("front_line", [])),
         },
     )
 
+
+def _followed_phrase(theatre: Theatre, side: str, counts: Mapping[str, int]) -> str:
+    """'12 of open country that went with Lachin and Zabukh, undefended'."""
+    names = [theatre.places[p].name for p in counts]
+    if len(names) > 3:
+        names = names[:3] + [f"{len(counts) - 3} more"]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    other = "azerbaijani" if side == "armenian" else "armenian"
+    return (
+        f"{sum(counts.values()):,} of open country that went with {listed}, "
+        f"with no {SIDE_ADJECTIVES[other]} unit left within "
+        f"{DEFENDED_WITHIN * theatre.hex_km:.0f} km"
+    )
