@@ -8,7 +8,11 @@ more, so the plan's results come from the operations and the rules, not from thi
    named settlement falls back towards its side's supply, if a move brings it closer.
    Garrisons stay: in this war towns were held until taken, not abandoned when encircled.
 2. A town or city the side holds but nobody garrisons, with enemy troops within
-   `THREAT_HEXES`, gets the nearest free unit that can reach it this turn.
+   `THREAT_HEXES`, gets the nearest free unit that can reach it this turn. A city whose
+   garrison has fewer than `WEAK_GARRISON` times the men of the enemy troops that near gets
+   the strongest free units that can reach it this turn until it has (a gun battery does not
+   hold a capital against a brigade next door); it may draw them from the garrison of a
+   threatened town, but never that town's last unit.
 3. A gap in the line — an empty hex of the side's next to enemy troops and next to a garrisoned
    settlement, by which the enemy could walk round it — is filled by the nearest spare unit
    (one of several in a hex, so the hex stays held, and never from a threatened settlement's
@@ -47,6 +51,7 @@ __all__ = [
     "GAP_HEXES",
     "GARRISON_KINDS",
     "THREAT_HEXES",
+    "WEAK_GARRISON",
     "TurnPlan",
     "distance_to",
     "hold_the_line",
@@ -54,6 +59,8 @@ __all__ = [
 
 THREAT_HEXES = 2
 """Enemy ground units this close (in hexes) to an ungarrisoned town make it threatened."""
+WEAK_GARRISON = 0.5
+"""A garrison with fewer men than this share of the enemy's within `THREAT_HEXES` is reinforced."""
 GAP_HEXES = 6
 """Spare units this close to a gap (in hexes) march to fill it, over as many turns as it takes."""
 GARRISON_KINDS: tuple[str, ...] = SETTLEMENT_KINDS[:2]
@@ -253,6 +260,17 @@ def _threatened(plan: TurnPlan, index: int) -> bool:
     return any(here.distance(theatre.hex_of(j)) <= THREAT_HEXES for j in enemy_hexes)
 
 
+def _threat_men(plan: TurnPlan, index: int) -> float:
+    """Enemy men within `THREAT_HEXES` of a hex."""
+    theatre = plan.state.theatre
+    here = theatre.hex_of(index)
+    return sum(
+        men
+        for j, men in plan.positions.men[plan.enemy].items()
+        if here.distance(theatre.hex_of(j)) <= THREAT_HEXES
+    )
+
+
 def _garrison_threatened(plan: TurnPlan) -> None:
     state = plan.state
     theatre = state.theatre
@@ -262,20 +280,41 @@ def _garrison_threatened(plan: TurnPlan) -> None:
         and state.control[p.index] == plan.own_code
     })
     for index in towns:
-        if plan.own_units_at(index) or plan.enemy_at(index) or not _threatened(plan, index):
+        if plan.enemy_at(index) or not _threatened(plan, index):
             continue
-        best: tuple[float, str] | None = None
-        chosen: UnitState | None = None
-        for unit in _free(plan):
-            if _garrisons(plan, unit) or not plan.positions.has_room(unit, index):
-                continue
-            if theatre.hex_of(unit.index).distance(theatre.hex_of(index)) > 8:
-                continue
-            cost = plan.destinations(unit, own_ground=True).get(index)
-            if cost is not None and (best is None or (cost, unit.id) < best):
-                best, chosen = (cost, unit.id), unit
-        if chosen is not None:
-            plan.move(chosen, index)
+        if not plan.own_units_at(index):
+            _reinforce(plan, index)
+            continue
+        if _rank(theatre, index) > 0:
+            continue
+        threat = _threat_men(plan, index)
+        while plan.positions.men[plan.side].get(index, 0.0) < WEAK_GARRISON * threat:
+            if not _reinforce(plan, index):
+                break
+
+
+def _reinforce(plan: TurnPlan, index: int) -> bool:
+    """Send the strongest free unit that can reach the town this turn; False if none can."""
+    theatre = plan.state.theatre
+    best: tuple[float, float, str] | None = None
+    chosen: UnitState | None = None
+    rank = _rank(theatre, index)
+    for unit in _free(plan):
+        if unit.index == index or _garrisons(plan, unit):
+            continue
+        if _guards_town(plan, unit.index) and _rank(theatre, unit.index) <= rank:
+            continue  # only a city may take men from a threatened town's garrison
+        if not plan.positions.has_room(unit, index):
+            continue
+        if theatre.hex_of(unit.index).distance(theatre.hex_of(index)) > 8:
+            continue
+        cost = plan.destinations(unit, own_ground=True).get(index)
+        if cost is not None and (best is None or (-unit.men, cost, unit.id) < best):
+            best, chosen = (-unit.men, cost, unit.id), unit
+    if chosen is None:
+        return False
+    plan.move(chosen, index)
+    return True
 
 
 def _fill_gaps(plan: TurnPlan) -> None:
@@ -314,6 +353,12 @@ def _fill_gaps(plan: TurnPlan) -> None:
         best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
         if best is not None and dist[best] < dist[unit.index]:
             plan.move(unit, best)
+
+
+def _rank(theatre: Theatre, index: int) -> int:
+    """0 for a city, 1 for a town, 2 for a village, 3 for open ground."""
+    place = settlement_at(theatre, index)
+    return len(SETTLEMENT_KINDS) if place is None else SETTLEMENT_KINDS.index(place.kind)
 
 
 def _guards_town(plan: TurnPlan, index: int) -> bool:
