@@ -94,8 +94,9 @@ def main() -> int:
         start = time.perf_counter()
         try:
             result = run_batch(
-                BatchSpec(scenario, args.seed, args.runs, Path(folder) / "out",
-                          controllers=args.control),
+                BatchSpec(
+                    scenario, args.seed, args.runs, Path(folder) / "out", controllers=args.control
+                ),
                 backend,
                 stream=open("/dev/null", "w"),  # noqa: SIM115 - the bar is not wanted here
             )
@@ -104,22 +105,31 @@ def main() -> int:
         elapsed = time.perf_counter() - start
     watch.close()
     controls = ", ".join(f"{s}={k}" for s, k in args.control.items()) or "idle"
-    print(f"{scenario.id} ({scenario.turns} turns max), {controls}, {args.workers} workers,"
-          f" {args.runs} runs")
-    print(f"  {result.finished} finished, {result.failed} failed; endings"
-          f" {dict(result.end_reasons)}")
-    print(f"  {elapsed:.1f} s: {args.runs / elapsed:.2f} runs/s (target >= 0.5 with the"
-          " historical plan)")
+    print(
+        f"{scenario.id} ({scenario.turns} turns max), {controls}, {args.workers} workers,"
+        f" {args.runs} runs"
+    )
+    print(
+        f"  {result.finished} finished, {result.failed} failed; endings {dict(result.end_reasons)}"
+    )
+    print(
+        f"  {elapsed:.1f} s: {args.runs / elapsed:.2f} runs/s (target >= 0.5 with the"
+        " historical plan)"
+    )
     for run, error in result.failures[:3]:
         print(f"  run {run} failed: {error}")
     if watch.peak:
         peaks = sorted(watch.peak.values(), reverse=True)
-        workers, helpers = peaks[: args.workers], peaks[args.workers:]
-        print(f"  peak memory per worker: {', '.join(f'{p / 2**20:.0f} MB' for p in workers)}"
-              f" (start-up helpers: {', '.join(f'{p / 2**20:.0f} MB' for p in helpers)})")
+        workers, helpers = peaks[: args.workers], peaks[args.workers :]
+        print(
+            f"  peak memory per worker: {', '.join(f'{p / 2**20:.0f} MB' for p in workers)}"
+            f" (start-up helpers: {', '.join(f'{p / 2**20:.0f} MB' for p in helpers)})"
+        )
         per_run = sum(watch.cpu.values()) / args.runs
-        print(f"  CPU per run: {per_run:.2f} s (workers' CPU time, start-up included); on"
-              f" {args.workers} free cores about {args.workers / per_run:.2f} runs/s")
+        print(
+            f"  CPU per run: {per_run:.2f} s (workers' CPU time, start-up included); on"
+            f" {args.workers} free cores about {args.workers / per_run:.2f} runs/s"
+        )
     else:
         print("  (install psutil to measure the workers' memory)")
     return 0
