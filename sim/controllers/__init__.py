@@ -67,7 +67,8 @@ class Controller(Protocol):
     # the live state. Every other controller is given its own copy.
 
     def orders(self, state: GameState, rng: np.random.Generator) -> list[Order]:
-        """The side's orders for the turn starting on `state.date` (state is a copy)."""
+        """The side's orders for the turn starting on `state.date` (state is a copy unless the
+        controller declares `reads_state` or `changes_state` False)."""
         ...
 
 
