@@ -9,6 +9,10 @@ the longest scenario there is) with W worker processes (default 2) through the s
 workers' start-up, as a user would see it) and the largest resident memory of any worker,
 sampled every 50 ms. Target: at least 0.5 runs/s with the historical plan on 2 cores.
 
+The machine may be shared, so it also reports the CPU seconds the workers spent per run (their
+user + system time, sampled like the memory): that figure hardly moves when other work
+competes for the cores, and W divided by it is what W free cores would give.
+
     python benchmarks/bench_batch.py --control armenian=historical,azerbaijani=historical
     python benchmarks/bench_batch.py --control armenian=ai,azerbaijani=ai
 """
@@ -47,6 +51,7 @@ class MemoryWatch:
     def __init__(self, every: float = 0.05) -> None:
         self.every = every
         self.peak: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self.stop = threading.Event()
         try:
             import psutil
@@ -62,9 +67,11 @@ class MemoryWatch:
             for child in self.me.children(recursive=True):
                 try:
                     rss = child.memory_info().rss
+                    times = child.cpu_times()
                 except Exception:  # noqa: BLE001 - a child that just ended
                     continue
                 self.peak[child.pid] = max(self.peak.get(child.pid, 0), rss)
+                self.cpu[child.pid] = max(self.cpu.get(child.pid, 0.0), times.user + times.system)
             time.sleep(self.every)
 
     def close(self) -> None:
@@ -87,8 +94,9 @@ def main() -> int:
         start = time.perf_counter()
         try:
             result = run_batch(
-                BatchSpec(scenario, args.seed, args.runs, Path(folder) / "out",
-                          controllers=args.control),
+                BatchSpec(
+                    scenario, args.seed, args.runs, Path(folder) / "out", controllers=args.control
+                ),
                 backend,
                 stream=open("/dev/null", "w"),  # noqa: SIM115 - the bar is not wanted here
             )
@@ -97,19 +105,31 @@ def main() -> int:
         elapsed = time.perf_counter() - start
     watch.close()
     controls = ", ".join(f"{s}={k}" for s, k in args.control.items()) or "idle"
-    print(f"{scenario.id} ({scenario.turns} turns max), {controls}, {args.workers} workers,"
-          f" {args.runs} runs")
-    print(f"  {result.finished} finished, {result.failed} failed; endings"
-          f" {dict(result.end_reasons)}")
-    print(f"  {elapsed:.1f} s: {args.runs / elapsed:.2f} runs/s (target >= 0.5 with the"
-          " historical plan)")
+    print(
+        f"{scenario.id} ({scenario.turns} turns max), {controls}, {args.workers} workers,"
+        f" {args.runs} runs"
+    )
+    print(
+        f"  {result.finished} finished, {result.failed} failed; endings {dict(result.end_reasons)}"
+    )
+    print(
+        f"  {elapsed:.1f} s: {args.runs / elapsed:.2f} runs/s (target >= 0.5 with the"
+        " historical plan)"
+    )
     for run, error in result.failures[:3]:
         print(f"  run {run} failed: {error}")
     if watch.peak:
         peaks = sorted(watch.peak.values(), reverse=True)
-        workers, helpers = peaks[: args.workers], peaks[args.workers:]
-        print(f"  peak memory per worker: {', '.join(f'{p / 2**20:.0f} MB' for p in workers)}"
-              f" (start-up helpers: {', '.join(f'{p / 2**20:.0f} MB' for p in helpers)})")
+        workers, helpers = peaks[: args.workers], peaks[args.workers :]
+        print(
+            f"  peak memory per worker: {', '.join(f'{p / 2**20:.0f} MB' for p in workers)}"
+            f" (start-up helpers: {', '.join(f'{p / 2**20:.0f} MB' for p in helpers)})"
+        )
+        per_run = sum(watch.cpu.values()) / args.runs
+        print(
+            f"  CPU per run: {per_run:.2f} s (workers' CPU time, start-up included); on"
+            f" {args.workers} free cores about {args.workers / per_run:.2f} runs/s"
+        )
     else:
         print("  (install psutil to measure the workers' memory)")
     return 0

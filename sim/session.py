@@ -2,15 +2,18 @@
 
 A `Session` is what the window, the `run` command and a batch worker hold while a game goes
 on. Each turn it asks the controllers for orders — the Armenian side first, then the
-Azerbaijani, each shown a copy of the state at the start of the turn and handed its own
-generator (see `sim.controllers`), so the orders are simultaneous and the order of asking
-changes nothing but is fixed all the same — then resolves the turn through
+Azerbaijani, each shown a copy of the state at the start of the turn (or the state itself, for
+a controller that declares it never changes it) and handed its own generator (see
+`sim.controllers`), so the orders are simultaneous and the order of asking changes nothing but
+is fixed all the same — then resolves the turn through
 `sim.rules.turn.resolve_turn`, the one door through which the state changes.
 
 It keeps what a save needs to rebuild the game (the orders of every turn, as plain data, and
 the checksum of the state each turn left) and the log of every entry. The orders a controller
 gives are turned into data and back before they are resolved, so a game played live and the
-same game replayed from its save resolve exactly the same orders.
+same game replayed from its save resolve exactly the same orders. A batch worker, which never
+saves, may leave the checksums out (`checksums=False`): they cost a hash of the whole state a
+turn and change nothing in the game.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ class Session:
         rng: np.random.Generator,
         state: GameState,
         levers: Mapping[str, LeverValue] | None = None,
+        checksums: bool = True,
     ) -> None:
         self.scenario = scenario
         """The scenario as the levers patched it (its id, files and hash are the file's)."""
@@ -95,6 +99,8 @@ class Session:
         self.sides: tuple[str, ...] = sides_of(state)
         self.controllers: dict[str, Controller] = {}
         self.set_controllers(controllers)
+        self.checksums = checksums
+        """Whether each turn's record carries the state's checksum (needed to save the game)."""
         self.turns: list[TurnRecord] = []
         self.log: list[Entry] = []
         self.start_control = state.control.copy()
@@ -114,10 +120,13 @@ class Session:
         controllers: Mapping[str, Controller] | None = None,
         theatre: Theatre | None = None,
         levers: Mapping[str, object] | None = None,
+        checksums: bool = True,
     ) -> Session:
         """A game on the scenario's first day; sides without a controller hold their ground.
 
         `levers` sets what-if levers by id (`python main.py levers SCENARIO` lists them).
+        `checksums=False` skips the per-turn state checksum, for a game that is never saved
+        (a batch run); the game itself is the same.
         """
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise UserError(f"the seed must be a whole number 0 or more, not {seed!r}")
@@ -128,7 +137,7 @@ class Session:
         rng = make_rng(seed)
         state = initial_state(patched, rng, sources=sources, theatre=theatre)
         state.levers = rules
-        return cls(patched, seed, sources, controllers or {}, rng, state, values)
+        return cls(patched, seed, sources, controllers or {}, rng, state, values, checksums)
 
     @classmethod
     def from_save(
@@ -232,8 +241,12 @@ class Session:
         out: dict[str, list[dict[str, Any]]] = {}
         for side in self.sides:
             controller = self.controllers[side]
-            # A controller that never looks at the state (idle) is spared the copy.
-            view = self.state.copy() if getattr(controller, "reads_state", True) else self.state
+            # A controller that never looks at the state (idle), or that only reads it and keeps
+            # nothing of it (historical), is spared the copy.
+            copies = getattr(controller, "reads_state", True) and getattr(
+                controller, "changes_state", True
+            )
+            view = self.state.copy() if copies else self.state
             given = controller.orders(view, controller_rng(self.seed, side, turn))
             out[side] = [_order_data(order, controller) for order in given]
         return out
@@ -247,7 +260,8 @@ class Session:
         turn = self.state.turn + 1
         parsed = {side: [order_from_dict(o) for o in given] for side, given in orders.items()}
         entries = resolve_turn(self.state, parsed, self.rng)
-        self.turns.append(TurnRecord(turn, date, orders, self.state.checksum()))
+        checksum = self.state.checksum() if self.checksums else ""
+        self.turns.append(TurnRecord(turn, date, orders, checksum))
         self.log.extend(entries)
         self.rng_state = self.rng.bit_generator.state
         return entries
@@ -270,6 +284,11 @@ class Session:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the game so far to a save file (atomically)."""
+        if not self.checksums:
+            raise ValueError(
+                "this game was played without checksums (checksums=False): a save"
+                " needs them to check its replay"
+            )
         write_save(self, path)
 
     # --- summaries --------------------------------------------------------------------------

@@ -170,3 +170,20 @@ def test_make_controller_knows_its_kinds() -> None:
         make_controller("idle", "russian")
     with pytest.raises(UserError, match="the idle controller does not take these options: depth"):
         make_controller("idle", "armenian", depth=3)
+
+
+def test_leaving_out_the_checksums_changes_nothing_but_saving(tmp_path: Path) -> None:
+    """A batch run skips the per-turn checksums; its game is the one `run` plays."""
+    logs = []
+    for checksums in (True, False):
+        controllers = {s: make_controller("historical", s) for s in ("armenian", "azerbaijani")}
+        session = Session.new(
+            load_scenario(SCENARIO), 8, controllers=controllers, checksums=checksums
+        )
+        session.play(until=TEN_TURNS)
+        logs.append("".join(to_json_line(e) + "\n" for e in session.log))
+    assert logs[0] == logs[1]
+    assert all(t.checksum == "" for t in session.turns)
+    with pytest.raises(ValueError, match="without checksums"):
+        session.save(tmp_path / "game.json")
+    assert not (tmp_path / "game.json").exists()

@@ -74,11 +74,21 @@ class Recording(HistoricalController):
         return given
 
 
-def recorded_game(until: dt.date | None = None) -> tuple[Session, dict[str, Recording]]:
+def recorded_game(
+    until: dt.date | None = None, scenario_id: str = "1992-winter"
+) -> tuple[Session, dict[str, Recording]]:
     controllers = {side: Recording(side) for side in SIDE_IDS}
-    session = Session.new(load_scenario("1992-winter"), 3, controllers=controllers)
+    session = Session.new(load_scenario(scenario_id), 3, controllers=controllers)
     session.play(until=until)
     return session, controllers
+
+
+def test_the_plan_is_shown_the_live_state_and_leaves_it_as_it_was() -> None:
+    """The session spares the plan a copy of the state (it only reads it); `Recording` checks
+    every turn that the state's checksum is the same after the plan's orders as before."""
+    session, controllers = recorded_game(scenario_id="1993-summer")
+    assert session.finished
+    assert all(len(c.given) == session.state.turn for c in controllers.values())
 
 
 def test_every_order_passes_the_rules_own_check() -> None:
@@ -105,7 +115,8 @@ def test_attacks_come_only_in_the_windows_of_historical_operations() -> None:
 def test_the_khojaly_assault_assembles_then_attacks() -> None:
     session, controllers = recorded_game(until=dt.date(1992, 3, 4))
     combats = [
-        e for e in session.log
+        e
+        for e in session.log
         if e.kind == "combat" and e.data.get("place") == "khojaly" and e.data["side"] == "armenian"
     ]
     assert combats, "no Armenian attack on Khojaly by early March 1992"
@@ -113,8 +124,13 @@ def test_the_khojaly_assault_assembles_then_attacks() -> None:
     assert dt.date(1992, 2, 19) <= first <= dt.date(1992, 2, 26)
     attackers = {a["unit"] for a in combats[0].data["attackers"]}
     assert attackers <= {
-        "arm-askeran", "arm-stepanakert", "arm-cis-366th", "arm-armour", "arm-artillery",
-        "arm-helicopters", "arm-gunships",
+        "arm-askeran",
+        "arm-stepanakert",
+        "arm-cis-366th",
+        "arm-armour",
+        "arm-artillery",
+        "arm-helicopters",
+        "arm-gunships",
     }
 
 

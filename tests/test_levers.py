@@ -110,8 +110,14 @@ def test_bad_values_are_refused_with_a_reason(basic) -> None:
 
 def test_levers_whose_targets_are_absent_are_not_offered(basic) -> None:
     offered = {lv.id: reach(lv, basic).offered for lv in basic.levers}
-    assert offered == {"no-coup": True, "intervention": True, "armour": True, "border": True,
-                       "stability": True, "not-here": False}
+    assert offered == {
+        "no-coup": True,
+        "intervention": True,
+        "armour": True,
+        "border": True,
+        "stability": True,
+        "not-here": False,
+    }
     missing = reach(basic.levers[-1], basic).missing
     assert "event no-such-event" in missing
     assert any("only in scenarios starting from 1993-01-01" in m for m in missing)
@@ -134,17 +140,24 @@ def test_levers_command_lists_defaults_effects_and_what_is_not_offered(capsys) -
 def test_every_shared_lever_has_a_source_and_a_description() -> None:
     scenario = load_scenario("1992-winter")
     ids = {lv.id for lv in scenario.levers}
-    assert {"no-russian-arms-1993", "no-june-1993-coup", "lachin-corridor-never-opened",
-            "turkey-intervenes-1993", "azerbaijani-stability", "volunteers-stay-june-1992",
-            "winter"} <= ids
+    assert {
+        "no-russian-arms-1993",
+        "no-june-1993-coup",
+        "lachin-corridor-never-opened",
+        "turkey-intervenes-1993",
+        "azerbaijani-stability",
+        "volunteers-stay-june-1992",
+        "winter",
+    } <= ids
     for lever in scenario.levers:
         assert lever.description and lever.provenance is not None and lever.provenance.cite()
 
 
 def test_the_corridor_lever_keeps_the_corridor_shut_in_1992_winter() -> None:
     scenario = load_scenario("1992-winter")
-    patched, _ = apply_levers(scenario, lever_values(scenario,
-                                                     {"lachin-corridor-never-opened": "true"}))
+    patched, _ = apply_levers(
+        scenario, lever_values(scenario, {"lachin-corridor-never-opened": "true"})
+    )
     assert "lachin-corridor-opens" not in [e.id for e in patched.events]
     line = next(x for x in patched.supply.lines if x.id == "lachin-corridor")
     assert line.capacity.value == 0
@@ -157,25 +170,61 @@ def test_saves_record_levers_and_replay_them(tmp_path: Path, theatre) -> None:
     path = tmp_path / "game.json"
     session.save(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["levers"] == {"lachin-corridor-never-opened": True,
-                             "azerbaijani-stability": 1.5, "winter": 1.0}
+    assert doc["levers"] == {
+        "lachin-corridor-never-opened": True,
+        "azerbaijani-stability": 1.5,
+        "winter": 1.0,
+    }
     again = Session.from_save(path)
     assert [t.checksum for t in again.turns] == [t.checksum for t in session.turns]
     assert again.levers == session.levers
 
 
 def test_a_bad_lever_declaration_names_file_and_key(tmp_path: Path, theatre) -> None:
-    text = TEST_SCENARIO.read_text(encoding="utf-8").replace(
-        'effects = [{ type = "morale_falls", side = "azerbaijani" }]',
-        'effects = [{ type = "morale_fall", side = "azerbaijani" }]',
-    ).replace('id = "no-coup"\nname = "No coup"\ndescription = "The coup does not happen."\n'
-              'type = "bool"\ndefault = false', 'id = "no-coup"\nname = "No coup"\n'
-              'description = "The coup does not happen."\ntype = "bool"\ndefault = true')
+    text = (
+        TEST_SCENARIO.read_text(encoding="utf-8")
+        .replace(
+            'effects = [{ type = "morale_falls", side = "azerbaijani" }]',
+            'effects = [{ type = "morale_fall", side = "azerbaijani" }]',
+        )
+        .replace(
+            'id = "no-coup"\nname = "No coup"\ndescription = "The coup does not happen."\n'
+            'type = "bool"\ndefault = false',
+            'id = "no-coup"\nname = "No coup"\n'
+            'description = "The coup does not happen."\ntype = "bool"\ndefault = true',
+        )
+    )
     bad = tmp_path / "bad_levers.toml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError) as err:
         load_scenario(bad, theatre=theatre)
     message = str(err.value)
-    assert 'levers[4].effects[0].type: expected one of' in message
+    assert "levers[4].effects[0].type: expected one of" in message
     assert '(did you mean "morale_falls"?)' in message
     assert "levers[0].default: a switch is off by default" in message
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "until"),
+    [
+        ("1993-summer", dt.date(1993, 9, 14)),
+        ("1993-1994-winter", dt.date(1993, 12, 1)),
+        ("1992-1994-war", dt.date(1993, 9, 14)),
+    ],
+)
+def test_turkey_intervenes_lever_wakes_its_what_if_event(scenario_id, until, theatre) -> None:
+    scenario = load_scenario(scenario_id, theatre=theatre)
+    assert "turkey-intervenes-1993" in [e.id for e in scenario.dormant_events]
+    games = {}
+    for levers in ({}, {"turkey-intervenes-1993": "true"}):
+        session = Session.new(scenario, 5, theatre=theatre, levers=levers)
+        session.play(until=until)
+        games[bool(levers)] = session
+    without, with_it = games[False], games[True]
+    assert "turkey-intervenes-1993" not in fired(without)
+    assert fired(with_it).count("turkey-intervenes-1993") == 1
+    entry = next(e for e in with_it.log if e.data.get("event") == "turkey-intervenes-1993")
+    assert "did not happen" in entry.text
+    # Half of the Goris detachments stay in Armenia to face Turkey; without the lever they stay.
+    goris = {k: s.state.units["arm-goris"].strength()["men"] for k, s in games.items()}
+    assert goris[True] < goris[False]

@@ -194,3 +194,61 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture) -> None:
         assert exit_.value.code == 0
         out = capsys.readouterr().out
         assert "examples:" in out and f"python main.py {command}" in out
+
+
+def test_run_sets_levers_and_its_save_replays_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    plain, log, save = tmp_path / "plain.jsonl", tmp_path / "whatif.jsonl", tmp_path / "s.json"
+    common = [SCENARIO, "--seed", "6", "--until", "1992-02-15", "--quiet"]
+    assert main(["run", *common, "--log", str(plain)]) == 0
+    levers = ["--set", "winter=1", "--set", "azerbaijani-stability=2"]
+    code, out, _ = run(capsys, "run", *common, *levers, "--log", str(log), "--save", str(save))
+    assert code == 0
+    assert "levers azerbaijani-stability=2, winter=1." in out
+    assert log.read_bytes() != plain.read_bytes()
+    doc = json.loads(save.read_text(encoding="utf-8"))
+    assert doc["levers"] == {"azerbaijani-stability": 2.0, "winter": 1.0}
+    assert run(capsys, "replay", str(save)) == (0, "replayed 7 turns, all checksums match\n", "")
+    # Going on from the save plays the what-if, as a game never interrupted would.
+    whole = tmp_path / "whole.jsonl"
+    longer = [SCENARIO, "--seed", "6", "--until", "1992-03-15", "--quiet", *levers]
+    assert main(["run", *longer, "--log", str(whole)]) == 0
+    part = tmp_path / "part.jsonl"
+    code, out, _ = run(
+        capsys, "run", "--load", str(save), "--until", "1992-03-15", "--log", str(part), "--quiet"
+    )
+    assert code == 0 and "levers azerbaijani-stability=2, winter=1" in out
+    assert part.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--set", "wintr=1"], "no lever 'wintr' in scenario 1992-winter; did you mean 'winter'?"),
+        (["--set", "winter=9"], "lever winter takes a number from -2 to 2"),
+        (["--set", "lachin-corridor-never-opened=maybe"], "is a switch: give true or false"),
+        (["--set", "winter"], "expected LEVER=VALUE"),
+        (["--set", "winter=1", "--set", "winter=2"], "--set gives winter more than once"),
+        (["--set", "turkey-intervenes-1993=true"], "does nothing in scenario 1992-winter"),
+    ],
+)
+def test_a_bad_lever_gets_a_message_and_exit_2(
+    capsys: pytest.CaptureFixture, extra: list[str], message: str
+) -> None:
+    try:
+        code = main(["run", SCENARIO, "--seed", "1", "--until", "1992-01-01", *extra])
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_load_refuses_levers_of_its_own(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    save = tmp_path / "game.json"
+    main(["run", SCENARIO, "--seed", "2", "--until", "1992-01-01", "--quiet", "--save", str(save)])
+    capsys.readouterr()
+    code, _, err = run(capsys, "run", "--load", str(save), "--set", "winter=1")
+    assert code == 2
+    assert "--set cannot be given with --load" in err

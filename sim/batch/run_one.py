@@ -88,7 +88,13 @@ def _play(task: RunTask) -> dict[str, Any]:
         )
     controllers = {side: make_controller(kind, side) for side, kind in task.controllers.items()}
     session = Session.new(
-        scenario, task.seed, task.sources, controllers, theatre=theatre, levers=task.levers
+        scenario,
+        task.seed,
+        task.sources,
+        controllers,
+        theatre=theatre,
+        levers=task.levers,
+        checksums=False,  # a run is never saved; its seed replays it
     )
     state = session.state
     land = theatre.terrain != theatre.terrain_names.index("water")
@@ -110,10 +116,13 @@ def _play(task: RunTask) -> dict[str, Any]:
             "end_date": last_day.isoformat(),
             "end_reason": session.end_reason,
             "turns": state.turn,
-            "losses": {s: {k: float(v) for k, v in state.losses.get(s, {}).items()}
-                       for s in SIDE_IDS},
-            "shares": {d.id: {s: float(shares[s][i]) for s in SIDE_IDS}
-                       for i, d in enumerate(theatre.districts)},
+            "losses": {
+                s: {k: float(v) for k, v in state.losses.get(s, {}).items()} for s in SIDE_IDS
+            },
+            "shares": {
+                d.id: {s: float(shares[s][i]) for s in SIDE_IDS}
+                for i, d in enumerate(theatre.districts)
+            },
             "morale": {s: float(state.national_morale.get(s, 0.0)) for s in SIDE_IDS},
             "control": control_text(state.control),
         },
@@ -148,18 +157,35 @@ def control_text(control: np.ndarray) -> str:
 def _event_row(entry: Entry, state: GameState) -> dict[str, Any] | None:
     """A named place changing hands, a scenario event firing, or the game ending."""
     data = entry.data
-    row = {"turn": entry.turn, "date": entry.date.isoformat(), "place": "", "district": "",
-           "from_side": "", "to_side": "", "kind": "", "detail": ""}
+    row = {
+        "turn": entry.turn,
+        "date": entry.date.isoformat(),
+        "place": "",
+        "district": "",
+        "from_side": "",
+        "to_side": "",
+        "kind": "",
+        "detail": "",
+    }
     if entry.kind == "capture":
-        row.update(place=str(data.get("place", "")), district=str(data.get("district") or ""),
-                   from_side=str(data.get("from_side", "")), to_side=str(data.get("to_side", "")),
-                   kind="capture", detail=str(data.get("place_kind", "")))
+        row.update(
+            place=str(data.get("place", "")),
+            district=str(data.get("district") or ""),
+            from_side=str(data.get("from_side", "")),
+            to_side=str(data.get("to_side", "")),
+            kind="capture",
+            detail=str(data.get("place_kind", "")),
+        )
         return row
     if entry.kind == "event":
         place = str(data.get("place") or "")
         known = state.theatre.places.get(place)
-        row.update(place=place, district=str(known.district or "") if known else "",
-                   kind="event", detail=str(data.get("event", "")))
+        row.update(
+            place=place,
+            district=str(known.district or "") if known else "",
+            kind="event",
+            detail=str(data.get("event", "")),
+        )
         return row
     if entry.kind == "game_end":
         row.update(kind="end", detail=state.ended)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from sim.controllers import KINDS
+from sim.errors import UserError
 from sim.sides import SIDE_IDS
 
 
@@ -66,3 +67,39 @@ def control_arg(text: str) -> dict[str, str]:
     if not out:
         raise argparse.ArgumentTypeError("expected SIDE=KIND pairs such as armenian=idle")
     return out
+
+
+def lever_arg(text: str) -> tuple[str, str]:
+    """`winter=1` -> ("winter", "1"); the lever and its value are checked against the scenario
+    later (`lever_settings`, then `sim.scenario.levers.lever_values`), once it is loaded."""
+    lever, eq, value = text.partition("=")
+    if not eq or not lever.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected LEVER=VALUE such as winter=1 or no-russian-arms-1993=true, not {text!r}"
+        )
+    return lever.strip(), value.strip()
+
+
+SET_HELP = "set a what-if lever (repeat for several); see: python main.py levers SCENARIO"
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """The `--set LEVER=VALUE` option, the same for every command that starts games."""
+    parser.add_argument(
+        "--set",
+        dest="levers",
+        action="append",
+        type=lever_arg,
+        default=[],
+        metavar="LEVER=VALUE",
+        help=SET_HELP,
+    )
+
+
+def lever_settings(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The `--set` pairs as {lever: value}; a lever given twice is a mistake, not an override."""
+    given = dict(pairs)
+    if len(given) != len(pairs):
+        twice = sorted({k for k, _ in pairs if sum(k == j for j, _ in pairs) > 1})
+        raise UserError(f"--set gives {', '.join(twice)} more than once")
+    return given

@@ -21,7 +21,14 @@ from sim.batch.executor import (
 )
 from sim.batch.results import parquet_available
 from sim.batch.runner import BatchResult, BatchSpec, run_batch
-from sim.cli.args import control_arg, runs_arg, seed_arg, workers_arg
+from sim.cli.args import (
+    add_set_option,
+    control_arg,
+    lever_settings,
+    runs_arg,
+    seed_arg,
+    workers_arg,
+)
 from sim.controllers import KINDS
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
@@ -57,44 +64,65 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to its .toml file")
-    p.add_argument("-n", "--runs", type=runs_arg, required=True, metavar="N",
-                   help="number of games to play")
-    p.add_argument("--seed", type=seed_arg, required=True, metavar="S",
-                   help="the root seed every run's seed is derived from")
-    p.add_argument("--workers", "-w", type=workers_arg, metavar="W",
-                   help=f"worker processes on this machine (default: all cores, here"
-                   f" {default_workers()}; 1 plays the runs in this process)")
-    p.add_argument("--out", metavar="DIR", type=Path,
-                   help="directory for the results (default: batch-SCENARIO-seedS)")
-    p.add_argument("--control", type=control_arg, metavar="SIDE=KIND,...",
-                   help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle)")
-    p.add_argument("--set", dest="levers", action="append", type=lever_arg, default=[],
-                   metavar="LEVER=VALUE",
-                   help="set a what-if lever (repeat for several); see: python main.py levers")
-    p.add_argument("--sources", choices=SOURCES_MODES, default="draw",
-                   help="resolve the sources' ranges by a draw from each run's seed (default)"
-                   " or at their midpoints")
-    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_arg,
-                   help=f"run on an existing Dask cluster, e.g. tcp://HOST:8786 (needs:"
-                   f" {CLUSTER_HINT})")
-    p.add_argument("--resume", action="store_true",
-                   help="finish a batch in DIR that was stopped: play only the missing runs")
-    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                   help="csv (default), or parquet: Parquet copies of the tables as well"
-                   " (needs pyarrow)")
+    p.add_argument(
+        "-n", "--runs", type=runs_arg, required=True, metavar="N", help="number of games to play"
+    )
+    p.add_argument(
+        "--seed",
+        type=seed_arg,
+        required=True,
+        metavar="S",
+        help="the root seed every run's seed is derived from",
+    )
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=workers_arg,
+        metavar="W",
+        help=f"worker processes on this machine (default: all cores, here"
+        f" {default_workers()}; 1 plays the runs in this process)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="directory for the results (default: batch-SCENARIO-seedS)",
+    )
+    p.add_argument(
+        "--control",
+        type=control_arg,
+        metavar="SIDE=KIND,...",
+        help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle)",
+    )
+    add_set_option(p)
+    p.add_argument(
+        "--sources",
+        choices=SOURCES_MODES,
+        default="draw",
+        help="resolve the sources' ranges by a draw from each run's seed (default)"
+        " or at their midpoints",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        type=scheduler_arg,
+        help=f"run on an existing Dask cluster, e.g. tcp://HOST:8786 (needs: {CLUSTER_HINT})",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish a batch in DIR that was stopped: play only the missing runs",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="csv (default), or parquet: Parquet copies of the tables as well (needs pyarrow)",
+    )
     p.set_defaults(run=run)
 
 
 # --- argument types ---------------------------------------------------------------------------
-
-
-def lever_arg(text: str) -> tuple[str, str]:
-    lever, eq, value = text.partition("=")
-    if not eq or not lever.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected LEVER=VALUE such as winter=1 or no-russian-arms-1993=true, not {text!r}"
-        )
-    return lever.strip(), value.strip()
 
 
 def scheduler_arg(text: str) -> str:
@@ -108,32 +136,44 @@ def scheduler_arg(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    given = dict(args.levers)
-    if len(given) != len(args.levers):
-        twice = sorted({k for k, _ in args.levers if sum(k == j for j, _ in args.levers) > 1})
-        raise UserError(f"--set gives {', '.join(twice)} more than once")
+    given = lever_settings(args.levers)
     if args.scheduler and args.workers is not None:
         raise UserError(
             "--workers sets the processes on this machine; with --scheduler the cluster's"
             " workers play the runs (leave --workers out)"
         )
     if args.format == "parquet" and not parquet_available():
-        raise UserError("--format parquet needs pyarrow: pip install -e '.[parquet]'"
-                        " (or: pip install pyarrow)")
+        raise UserError(
+            "--format parquet needs pyarrow: pip install -e '.[parquet]' (or: pip install pyarrow)"
+        )
     scenario = load_scenario(args.scenario)
     levers = lever_values(scenario, given)
     out = args.out or Path(f"batch-{scenario.id}-seed{args.seed}")
     formats = ("csv", "parquet") if args.format == "parquet" else ("csv",)
-    spec = BatchSpec(scenario, args.seed, args.runs, out, levers, dict(args.control or {}),
-                     args.sources, formats, args.resume)
-    backend = dask_backend(args.scheduler) if args.scheduler else local_backend(
-        args.workers or default_workers()
+    spec = BatchSpec(
+        scenario,
+        args.seed,
+        args.runs,
+        out,
+        levers,
+        dict(args.control or {}),
+        args.sources,
+        formats,
+        args.resume,
+    )
+    backend = (
+        dask_backend(args.scheduler)
+        if args.scheduler
+        else local_backend(args.workers or default_workers())
     )
     try:
         result = run_batch(spec, backend)
     except KeyboardInterrupt:
-        print(f"Interrupted; the runs finished so far are in {out}: go on with the same"
-              " command and --resume.", file=sys.stderr)
+        print(
+            f"Interrupted; the runs finished so far are in {out}: go on with the same"
+            " command and --resume.",
+            file=sys.stderr,
+        )
         raise
     finally:
         backend.close()
@@ -162,7 +202,8 @@ def summary(spec: BatchSpec, result: BatchResult) -> str:
         lines.append(f"  run {run} failed: {error}")
     if len(result.failures) > 5:
         lines.append(f"  ... and {len(result.failures) - 5} more (see manifest.json)")
-    files = ", ".join(f"{t}.{ext}" for ext in spec.formats for t in ("runs", "events",
-                                                                     "timeseries"))
+    files = ", ".join(
+        f"{t}.{ext}" for ext in spec.formats for t in ("runs", "events", "timeseries")
+    )
     lines.append(f"Results in {result.out}: {files}, final_control.npz, manifest.json.")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """`python main.py levers`: the what-if levers a scenario offers, their defaults and effects.
 
-A lever is set with `--set LEVER=VALUE` on `batch`. Levers come from shared files, so some do
-nothing in a given scenario (their events or records are not in it); those are listed apart,
+A lever is set with `--set LEVER=VALUE` on `batch` or `run`. Levers come from shared files, so
+some do nothing in a given scenario (their events or records are not in it); those are listed apart,
 with what they would need, rather than silently accepted.
 """
 
@@ -46,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
     offered = [r for r in reaches if r.offered]
     absent = [r for r in reaches if not r.offered]
     if not scenario.levers:
-        print(f"{scenario.id} declares no levers (add \"common/levers.toml\" to its include).")
+        print(f'{scenario.id} declares no levers (add "common/levers.toml" to its include).')
         return 0
-    print(f"Levers of {scenario.id} (set with: python main.py batch {scenario.id} -n N --seed S"
-          " --set LEVER=VALUE):")
+    print(
+        f"Levers of {scenario.id} (set with --set LEVER=VALUE, e.g. python main.py batch"
+        f" {scenario.id} -n N --seed S --set LEVER=VALUE, or on run):"
+    )
     for r in offered:
         print()
         print(_describe(r))
@@ -67,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
 def _kind(lever: Lever) -> str:
     if lever.type == "bool":
         return "switch: true or false, default false"
-    return (f"number from {value_text(lever.low or 0.0)} to {value_text(lever.high or 0.0)},"
-            f" default {value_text(lever.default)}")
+    return (
+        f"number from {value_text(lever.low or 0.0)} to {value_text(lever.high or 0.0)},"
+        f" default {value_text(lever.default)}"
+    )
 
 
 def _describe(r: Reach) -> str:

@@ -13,11 +13,12 @@ import sys
 from collections.abc import Mapping
 
 from sim.chronicle import Entry, render, write_jsonl
-from sim.cli.args import control_arg, date_arg, seed_arg
+from sim.cli.args import add_set_option, control_arg, date_arg, lever_settings, seed_arg
 from sim.controllers import KINDS, make_controller
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
 from sim.scenario import FORCE_FIELDS, load_scenario
+from sim.scenario.levers import value_text
 from sim.session import Session
 from sim.sides import SIDE_ADJECTIVES
 
@@ -29,8 +30,12 @@ examples:
   python main.py run 1992-winter --seed 7 --control armenian=ai,azerbaijani=ai --ai-level 3
   python main.py run 1992-winter --seed 7 --control armenian=idle,azerbaijani=idle \\
       --sources midpoint --log game.jsonl
+  python main.py run 1992-1994-war --seed 7 --control armenian=historical,azerbaijani=historical \\
+      --set turkey-intervenes-1993=true --set winter=1 --save whatif.json
 
 --until plays every turn that begins on or before DATE. Controller kinds: {kinds}.
+Levers (--set) are listed by: python main.py levers SCENARIO; a save records them, so
+run --load and replay play the same what-if.
 The same scenario, seed, sources and orders always give the same log, byte for byte.
 Exit status: 0 played, 1 a loaded save no longer replays, 2 bad input.
 """
@@ -94,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=SOURCES_MODES,
         help="resolve the sources' ranges by a draw from the seed (default) or at their midpoints",
     )
+    add_set_option(p)
     p.add_argument("--log", metavar="FILE.jsonl", help="write the whole log as JSON Lines")
     p.add_argument("--save", metavar="FILE", help="write a save of the game at the end")
     p.add_argument(
@@ -146,14 +152,17 @@ def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
         side: make_controller(kind, side, **ai_options(kind, args))
         for side, kind in (args.control or {}).items()
     }
+    levers = lever_settings(args.levers)
     if args.load:
         given = [f"--{name}" for name in ("seed", "sources") if getattr(args, name) is not None]
         if args.scenario:
             given.insert(0, "SCENARIO")
+        if levers:
+            given.append("--set")
         if given:
             raise UserError(
                 f"{' and '.join(given)} cannot be given with --load: the game's"
-                " scenario, seed and sources come from the save"
+                " scenario, seed, sources and levers come from the save"
             )
         return Session.from_save(args.load, controllers), args.load
     if not args.scenario:
@@ -161,7 +170,7 @@ def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
     if args.seed is None:
         raise UserError(f"give a --seed for the game, e.g. --seed 1 (run {args.scenario})")
     scenario = load_scenario(args.scenario)
-    session = Session.new(scenario, args.seed, args.sources or "draw", controllers)
+    session = Session.new(scenario, args.seed, args.sources or "draw", controllers, levers=levers)
     return session, None
 
 
@@ -183,6 +192,8 @@ def summary(session: Session, start_turn: int, args: argparse.Namespace) -> str:
     next_day = state.date_of(done)
     lines = [] if args.quiet else [""]
     head = f"{session.scenario.id}, seed {session.seed}, sources {session.sources}"
+    if session.levers:
+        head += ", levers " + ", ".join(f"{k}={value_text(v)}" for k, v in session.levers.items())
     if played:
         first = state.date_of(start_turn).isoformat()
         last = (next_day - dt.timedelta(days=1)).isoformat()

@@ -62,10 +62,13 @@ class Controller(Protocol):
     kind: str
     """The name `make_controller` knows it by, recorded in saves."""
     # Optional: `reads_state = False` on a controller that never looks at the state (idle)
-    # spares the session a copy each turn; every other controller is given its own copy.
+    # spares the session a copy each turn, and so does `changes_state = False` on one that only
+    # reads it and keeps no reference to it once `orders` returns (historical): both are shown
+    # the live state. Every other controller is given its own copy.
 
     def orders(self, state: GameState, rng: np.random.Generator) -> list[Order]:
-        """The side's orders for the turn starting on `state.date` (state is a copy)."""
+        """The side's orders for the turn starting on `state.date` (state is a copy unless the
+        controller declares `reads_state` or `changes_state` False)."""
         ...
 
 

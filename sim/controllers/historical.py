@@ -68,6 +68,9 @@ def active_operations(
 
 class HistoricalController:
     kind = "historical"
+    changes_state = False
+    """It only reads the state and keeps none of it, so the session shows it the live state
+    rather than a copy (a test checks that its orders leave the state's checksum unchanged)."""
 
     def __init__(self, side: str, assembly_days: int = ASSEMBLY_DAYS) -> None:
         if isinstance(assembly_days, bool) or not isinstance(assembly_days, int):

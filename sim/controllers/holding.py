@@ -110,6 +110,9 @@ class TurnPlan:
     busy: set[str] = field(default_factory=set)
     """Units that have an order (or are kept where they are on purpose)."""
     orders: list[Order] = field(default_factory=list)
+    threat: dict[int, bool] = field(default_factory=dict)
+    """Hexes already judged threatened or not: planned moves never move the enemy's units, so
+    the answer holds all turn (see `_threatened`)."""
 
     def __post_init__(self) -> None:
         self.positions = Positions.of(self.state)
@@ -207,7 +210,8 @@ def _free(plan: TurnPlan) -> list[UnitState]:
 def _fall_back(plan: TurnPlan) -> None:
     state = plan.state
     cut = [
-        u for u in _free(plan)
+        u
+        for u in _free(plan)
         if u.supply < CUT_OFF and settlement_at(state.theatre, u.index) is None
     ]
     if not cut:
@@ -228,14 +232,27 @@ def _supply_distance(plan: TurnPlan) -> np.ndarray:
     supply = state.scenario.supply
     starts = [s.hex for s in supply.sources if s.side == plan.side]
     starts += [a.hex for a in supply.airlifts if a.side == plan.side]
-    costs = step_costs(theatre, plan.season).tolist()
-    own = (state.control == plan.own_code).tolist()
-    nb = theatre.neighbours.tolist()
+    indices = tuple(i for h in starts if (i := theatre.index_of(h)) is not None)
+    own = (state.control == plan.own_code).tobytes()
+    return _own_ground_distance(theatre, plan.season, indices, own)
+
+
+@lru_cache(maxsize=8)
+def _own_ground_distance(
+    theatre: Theatre, season: str, starts: tuple[int, ...], own_bytes: bytes
+) -> np.ndarray:
+    """Dijkstra from `starts` over the hexes flagged in `own_bytes` (one byte a hex).
+
+    Cached: the front often stands still for weeks, and the next turns (and the next runs of a
+    batch in the same worker, which open alike) ask again for the very same ground, so the
+    search runs once per distinct map; the array is read-only, as it is shared.
+    """
+    own = own_bytes
+    into = _steps_into(theatre, season)
     out = [math.inf] * theatre.n
     heap: list[tuple[float, int]] = []
-    for h in starts:
-        i = theatre.index_of(h)
-        if i is not None and own[i]:
+    for i in starts:
+        if own[i]:
             out[i] = 0.0
             heap.append((0.0, i))
     heapq.heapify(heap)
@@ -243,21 +260,39 @@ def _supply_distance(plan: TurnPlan) -> np.ndarray:
         d, j = heapq.heappop(heap)
         if d > out[j]:
             continue
-        for direction, i in enumerate(nb[j]):
-            if i < 0 or not own[i]:
+        for i, step in into[j]:
+            if not own[i]:
                 continue
-            nd = d + costs[i][opposite(direction)]
+            nd = d + step
             if nd < out[i]:
                 out[i] = nd
                 heapq.heappush(heap, (nd, i))
-    return np.array(out)
+    result = np.array(out)
+    result.setflags(write=False)
+    return result
+
+
+@lru_cache(maxsize=8)
+def _steps_into(theatre: Theatre, season: str) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """For each hex, its neighbours (in direction order) with the cost of stepping from each
+    into it: the search's inner loop reads this instead of converting the cost table anew."""
+    costs = step_costs(theatre, season).tolist()
+    return tuple(
+        tuple((i, costs[i][opposite(direction)]) for direction, i in enumerate(row) if i >= 0)
+        for row in theatre.neighbours.tolist()
+    )
 
 
 def _threatened(plan: TurnPlan, index: int) -> bool:
-    enemy_hexes = plan.positions.units[plan.enemy]
-    theatre = plan.state.theatre
-    here = theatre.hex_of(index)
-    return any(here.distance(theatre.hex_of(j)) <= THREAT_HEXES for j in enemy_hexes)
+    """Whether enemy ground units stand within `THREAT_HEXES` of the hex."""
+    known = plan.threat.get(index)
+    if known is None:
+        enemy_hexes = plan.positions.units[plan.enemy]
+        theatre = plan.state.theatre
+        here = theatre.hex_of(index)
+        known = any(here.distance(theatre.hex_of(j)) <= THREAT_HEXES for j in enemy_hexes)
+        plan.threat[index] = known
+    return known
 
 
 def _threat_men(plan: TurnPlan, index: int) -> float:
@@ -274,11 +309,15 @@ def _threat_men(plan: TurnPlan, index: int) -> float:
 def _garrison_threatened(plan: TurnPlan) -> None:
     state = plan.state
     theatre = state.theatre
-    towns = sorted({
-        p.index for p in theatre.places.values()
-        if p.index is not None and p.kind in GARRISON_KINDS
-        and state.control[p.index] == plan.own_code
-    })
+    towns = sorted(
+        {
+            p.index
+            for p in theatre.places.values()
+            if p.index is not None
+            and p.kind in GARRISON_KINDS
+            and state.control[p.index] == plan.own_code
+        }
+    )
     for index in towns:
         if plan.enemy_at(index) or not _threatened(plan, index):
             continue
@@ -337,7 +376,8 @@ def _fill_gaps(plan: TurnPlan) -> None:
         if plan.own_units_at(gap):
             continue
         spare = [
-            u for u in _free(plan)
+            u
+            for u in _free(plan)
             if plan.own_units_at(u.index) >= 2
             and theatre.hex_of(u.index).distance(theatre.hex_of(gap)) <= GAP_HEXES
             and not _guards_town(plan, u.index)
@@ -347,7 +387,8 @@ def _fill_gaps(plan: TurnPlan) -> None:
         dist = distance_to(theatre, plan.season, gap)
         unit = min(spare, key=lambda u: (dist[u.index], u.id))
         options = {
-            i: c for i, c in plan.destinations(unit, own_ground=True).items()
+            i: c
+            for i, c in plan.destinations(unit, own_ground=True).items()
             if plan.positions.has_room(unit, i)
         }
         best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
