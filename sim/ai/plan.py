@@ -38,7 +38,7 @@ level and that generator.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -62,6 +62,7 @@ from sim.ai.objectives import OWN_AIM, Objectives, objectives_for, route_values
 from sim.ai.view import SideView, side_view
 from sim.orders import Attack, Move, Order
 from sim.rules.combat_inputs import RULES
+from sim.rules.combat_odds import modified_powers
 from sim.rules.legality import SUPPORT_RANGE_KM, check_orders, support_distance_km
 from sim.rules.reach import Positions, Search, search
 from sim.rules.supply import CUT_OFF
@@ -98,6 +99,8 @@ SIEGE_ROUTE = 2.0
 """Cutting an enemy supply road within `SIEGE_ROAD` hexes of a besieged place is worth this
 many times more: a garrison cut off fights at half strength."""
 SIEGE_ROAD = 4
+SIEGE_UNITS = 6
+"""Most free units a turn sent to one siege."""
 SIEGE_SPREAD = 0.85
 """Each unit already sent to the ground round a siege lowers its pull on the next this much
 (0.6 elsewhere): a siege wants many units, an ordinary front hex a few."""
@@ -253,7 +256,9 @@ class _Planner:
     def _cut_off(self) -> None:
         supply = own_supply(self.view)
         self.supply = supply
-        self.fed = fed_hexes(supply, CUT_OFF)
+        # An empty hex next to the enemy is in its zone of control and so out of the supply
+        # trace until a unit stands there: count a hex fed when it or a neighbour is.
+        self.fed = _grow(self.theatre, fed_hexes(supply, CUT_OFF), 1)
         cut = cut_off_units(self.view, supply)
         starving = starving_units(self.view, supply) if self.doctrine.relief else []
         if not cut and not starving:
@@ -289,10 +294,16 @@ class _Planner:
                     continue
             self._move(u, best, "cut off: pulls back toward supply")
         fed_home: np.ndarray | None = None
+        keepers = {}  # the weakest starving unit keeps a key place: the fewest mouths to feed
+        for u in starving:
+            if self.objectives.weight(u.index) >= HOLD_CUT_OFF:
+                best = keepers.get(u.index)
+                if best is None or (strength(u), u.id) < (strength(best), best.id):
+                    keepers[u.index] = u
         for u in starving:
             if u.id not in self.free:
                 continue
-            if self.objectives.weight(u.index) >= HOLD_CUT_OFF:
+            if keepers.get(u.index) is u:
                 self._hold(u, f"holds {self._name(u.index)} though short of supply")
                 continue
             found = self._search(u)
@@ -467,10 +478,28 @@ class _Planner:
                 )
                 if with_air is not None and with_air.success > est.success:
                     est = with_air
+            if self.doctrine.level >= 2:
+                est = self._allow_for_reinforcement(est)
             if est.success >= threshold and est.ratio >= self.doctrine.min_ratio:
                 self._order_attack(est, value)
             elif est.success >= threshold - self.doctrine.stage_window:
                 self.staging[target] = value * (1.0 + est.success)
+
+    def _allow_for_reinforcement(self, est: AttackEstimate) -> AttackEstimate:
+        """The odds again with half of the visible enemy strength two hexes from the target
+        added to its defenders: moves are simultaneous, and the enemy may well send them in
+        before the attack goes in (what took the Stepanakert garrison's numbers from a
+        hundred to thousands in a week)."""
+        extra = sum(
+            strength(e) for e in self.view.enemies if self.distance(e.index, est.target) == 2
+        )
+        if extra <= 0.0:
+            return est
+        attack, defence = modified_powers(est.plan.inputs)
+        raw = est.plan.inputs.defender.power(est.plan.inputs.weights)
+        scale = defence / raw if raw > 0 else 1.0
+        ratio = attack / max(defence + 0.5 * extra * scale, 1e-6)
+        return replace(est, success=success_at(ratio), ratio=ratio)
 
     def _order_attack(self, est: AttackEstimate, value: float) -> None:
         ids = est.units + est.air
@@ -571,6 +600,38 @@ class _Planner:
         ranked.sort()
         for _, index, value in ranked[: self.doctrine.sieges]:
             self.siege[index] = value + SIEGE
+            self._gather(index)
+
+    def _gather(self, target: int) -> None:
+        """Send the free units near a besieged place to the ground round it, nearest first."""
+        name = self._name(target)
+        ring = [
+            j for j in self.nb[target]
+            if self.control[j] == self.code and j not in self.enemy_at and self.fed[j]
+        ]
+        if not ring:
+            return
+        near = sorted(
+            (self.distance(u.index, target), u.id, u)
+            for u in self.free.values()
+            if u.morale >= self.doctrine.min_unit_morale and not self._in_contact(u.index)
+        )
+        for d, _, u in near[:SIEGE_UNITS]:
+            if d > SIEGE_RADIUS:
+                break
+            if d <= 1:
+                self._hold(u, f"stands ready for the siege of {name}")
+                continue
+            found = self._search(u)
+            if found is None:
+                return
+            dests = found.destinations()
+            dest = min(
+                dests, key=lambda i: (min(self.distance(i, j) for j in ring), found.cost[i], i)
+            )
+            if self.distance(dest, target) >= d:
+                continue
+            self._move(u, dest, f"gathers for the siege of {name}")
 
     # --- 5. undefended places and empty ground ----------------------------------------------
 
@@ -717,7 +778,7 @@ class _Planner:
         if not goals:
             return
         sent: dict[int, int] = {}
-        siege_ground = {j for t in self.siege for j in self.nb[t]}
+        siege_ground = {j: t for t in sorted(self.siege) for j in self.nb[t]}
         for u in rear:
             best, best_score = -1, 0.0
             for g, weight in goals:
@@ -730,7 +791,10 @@ class _Planner:
                 continue
             here = self.distance(u.index, best)
             if here <= 1:
-                self._hold(u, f"stands ready near {self._name(best)}")
+                why = f"stands ready near {self._name(best)}"
+                if best in siege_ground:
+                    why = f"stands ready for the siege of {self._name(siege_ground[best])}"
+                self._hold(u, why)
                 continue
             found = self._search(u)
             if found is None:
@@ -740,7 +804,10 @@ class _Planner:
             if self.distance(dest, best) >= here:
                 continue
             sent[best] = sent.get(best, 0) + 1
-            self._move(u, dest, f"moves up toward {self._name(best)}")
+            why = f"moves up toward {self._name(best)}"
+            if best in siege_ground:
+                why = f"gathers for the siege of {self._name(siege_ground[best])}"
+            self._move(u, dest, why)
 
     # --- friction and the rules' check ------------------------------------------------------
 
