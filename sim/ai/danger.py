@@ -73,8 +73,12 @@ def danger_at(view: SideView, index: int, attackers: Sequence[str]) -> Danger | 
     it), or None if the rules would not allow that attack."""
     try:
         plan = plan_attack(
-            view.state, index, attackers, view.season,
-            side=view.enemy, last_combat=view.state.last_combat,
+            view.state,
+            index,
+            attackers,
+            view.season,
+            side=view.enemy,
+            last_combat=view.state.last_combat,
         )
     except IllegalOrder:
         return None
