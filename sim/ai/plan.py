@@ -43,7 +43,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sim.ai.danger import UNSEEN_SUPPORT, Danger, danger_at, success_at
+from sim.ai.danger import UNSEEN_SUPPORT, Danger, danger_at, ratio_for, success_at
 from sim.ai.doctrine import Doctrine, turmoil
 from sim.ai.evaluate import (
     AttackEstimate,
@@ -363,6 +363,8 @@ class _Planner:
             danger = self._danger(index) if obj.place[index] >= KEY_PLACE else None
             if danger is not None:
                 inside = danger.strength_for(self.doctrine.hold_risk)
+            elif aim:
+                inside = self._garrison_wanted(index, threat)
             for u in here:
                 if defence >= want and inside <= 0.0:
                     break
@@ -378,7 +380,7 @@ class _Planner:
             )
             sent = 0
             for d, _, u in near:
-                if d > radius or sent >= 4 or (defence >= want and inside <= 0.0):
+                if d > radius or sent >= (6 if aim else 4) or (defence >= want and inside <= 0.0):
                     break
                 found = self._search(u)
                 if found is None:
@@ -391,6 +393,19 @@ class _Planner:
                 if dest == index:
                     inside -= strength(u)
                 sent += 1
+
+    def _garrison_wanted(self, index: int, threat: float) -> float:
+        """Strength a victory place still needs inside it before the enemy gathering near it
+        (not yet next to it) arrives: enough that the rules' odds would give an attack by all
+        of it no more than the doctrine's `hold_risk`, on the place's own ground."""
+        kind = self.theatre.places[self.objectives.names[index]].kind
+        ground = min(
+            RULES.ground_cap,
+            RULES.terrain_factor(self.theatre.terrain_names[self.terrain[index]])
+            * RULES.settlement_factor(kind),
+        )
+        need = threat * UNSEEN_SUPPORT / (ratio_for(self.doctrine.hold_risk) * ground)
+        return max(0.0, need - sum(strength(u) for u in self.at.get(index, ())))
 
     def _danger(self, index: int) -> Danger | None:
         """This turn's danger to our hex `index` from the visible enemy next to it."""
