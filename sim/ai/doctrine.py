@@ -16,9 +16,10 @@ The source describes two different armies, and the AI plays them differently:
   attacks and moves are simply not carried out, drawn from the controller's generator).
 
 Levels (`--ai-level`): 1 attacks on thin odds, reacts late to cut-off units, does not raid,
-and drops some orders (blunders); 2 is the ordinary commander; 3 is more careful with odds,
-masses units for attacks that are nearly good enough from further off and looks further
-for reinforcements.
+never pulls back from a position about to be overrun, lays no sieges and drops some orders
+(blunders); 2 is the ordinary commander; 3 is more careful with odds, holds its key places
+to a smaller risk, pulls back sooner, lays two sieges at once, masses units for attacks that
+are nearly good enough from further off and looks further for reinforcements.
 """
 
 from __future__ import annotations

@@ -5,12 +5,17 @@ concerns, each taking the units it needs from those still free:
 
 1. cut off: a unit its own supply trace no longer reaches pulls back toward supply (the
    nearest hex the trace reaches, else the hex fewest steps from it); a cut-off garrison of a
-   key place holds it instead, and its besiegers become targets for relief;
+   key place holds it instead, and its besiegers become targets for relief; units a channel
+   reaches but starves (an overloaded airlift) move to better-fed ground, the weakest staying
+   to hold a key place;
 2. garrisons: one unit (the strongest) stays in every key place the side holds near the
    enemy (a town, a pass) and in every city, supply entry and place a victory condition
    names;
 3. defence: a key place with more visible enemy power near it than the doctrine's share of
-   its defenders gets every unit in it held and reinforcements from the nearest free units;
+   its defenders, or whose garrison the enemy next to it would take with more than the
+   doctrine's `hold_risk` (the rules' odds turned round, `sim.ai.danger`), gets every unit in
+   it held and reinforcements from the nearest free units; a victory place also keeps a
+   garrison sized against the enemy gathering within `AIM_WATCH` hexes;
 4. attacks: every visible enemy hex next to free units, valued by what taking it is worth
    (aims, towns, enemy supply roads, relief of cut-off units, places lost last turn, the
    ground the side fights well on) and ranked by value times the rules' chance of taking it.
@@ -18,6 +23,10 @@ concerns, each taking the units it needs from those still free:
    winter and when national morale is low) and the power ratio is not hopeless; each unit
    joins one attack; air units are listed where they tip the odds (all of them, for the
    Azerbaijani doctrine);
+4b. pulling back: units in an ordinary position the enemy next to it would take with more
+   than the doctrine's `exposed_risk` step back out of contact onto strong, fed ground;
+4c. sieges: enemy-held key places too strong to attack today but within reach of the free
+   units near them get those units gathered round them (and their supply roads raided first);
 5. undefended places: free units move into enemy-held places in sight that no enemy unit
    holds, and
    step into empty enemy ground of a district the side must hold;
