@@ -189,3 +189,40 @@ def test_turmoil_only_troubles_a_side_in_low_spirits():
     assert turmoil(arm, 0.3) == 0.0
     assert aze.air_all and not arm.air_all and arm.local_sight and not aze.local_sight
     assert np.isclose(doctrine_for("armenian", 1).blunder, 0.1)
+
+
+# --- pulling back, sieges -----------------------------------------------------------------------
+
+
+def _next_to(state, a, b):
+    return int(b) in state.theatre.neighbours[a].tolist()
+
+
+@pytest.mark.parametrize("level", (2, 3))
+def test_pulls_a_detachment_back_from_a_position_about_to_be_overrun(level):
+    state = game("ai_pull_back")
+    enemy = index(state, (15, -6))
+    orders, plan = ai_orders(state, level=level)
+    assert not [o for o in orders if isinstance(o, Attack)]
+    (move,) = moves_of(orders, "arm-militia")
+    assert not _next_to(state, state.theatre.index_of(move.to), enemy)
+    assert "pulls back" in plan.reasons["arm-militia"]
+
+
+def test_a_level_one_commander_leaves_the_detachment_where_it_stands():
+    orders, _ = ai_orders(game("ai_pull_back"), level=1)
+    assert moves_of(orders, "arm-militia") == []
+
+
+@pytest.mark.parametrize("level", (2, 3))
+def test_gathers_round_a_strong_town_and_takes_it(level):
+    state = game("ai_siege")
+    orders, plan = ai_orders(state, level=level)
+    assert not [o for o in orders if isinstance(o, Attack)]
+    assert any("siege of Shusha" in why for why in plan.reasons.values())
+    session = new_session("ai_siege", {"armenian": ai("armenian", level)})
+    for _ in range(4):
+        session.play_turn()
+        if session.state.holder_of("shusha") == "armenian":
+            break
+    assert session.state.holder_of("shusha") == "armenian"

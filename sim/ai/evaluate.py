@@ -18,7 +18,7 @@ from sim.ai.view import SideView
 from sim.orders import IllegalOrder
 from sim.rules.combat_inputs import RULES, AttackPlan, plan_attack, unit_power
 from sim.rules.combat_odds import Odds, odds
-from sim.rules.supply import SupplyResult, trace_supply
+from sim.rules.supply import CUT_OFF, SHORT, SupplyResult, trace_supply
 from sim.state import UnitState
 
 
@@ -112,11 +112,44 @@ def cut_off_units(view: SideView, supply: SupplyResult) -> list[UnitState]:
     return out
 
 
+def channel_fill(supply: SupplyResult) -> list[float]:
+    """Per channel (in `supply.channels` order, as `supply.via` counts them): the share of its
+    units' need it delivers this turn (1.0 for a channel nobody draws on)."""
+    return [
+        min(1.0, c.delivered / c.demand) if c.demand > 0 else 1.0
+        for c in supply.channels.values()
+    ]
+
+
+def fed_hexes(supply: SupplyResult, least: float = SHORT) -> np.ndarray:
+    """Bool per hex: a channel reaches it that delivers at least `least` of its units' need
+    (an overloaded airlift feeds its landing place, but not enough to keep more men alive)."""
+    fill = np.asarray(channel_fill(supply) + [0.0])
+    via = np.where(supply.via >= 0, supply.via, len(fill) - 1)
+    return np.isfinite(supply.cost) & (fill[via] >= least)
+
+
+def starving_units(view: SideView, supply: SupplyResult) -> list[UnitState]:
+    """Own ground units a channel reaches but feeds below the rules' cut-off share: they
+    suffer as if cut off (attrition after a few turns), so they too should move to better-fed
+    ground, by id."""
+    out = []
+    for u in view.own:
+        us = supply.units.get(u.id)
+        if us is not None and us.channel and us.share < CUT_OFF:
+            out.append(u)
+    return out
+
+
 def distance_to_supply(view: SideView, supply: SupplyResult) -> np.ndarray:
     """Per hex: hexes to the nearest hex the side's supply reaches (a breadth-first count over
     passable ground, ignoring who holds it): the way home for a cut-off unit."""
+    return distance_to(view, np.isfinite(supply.cost))
+
+
+def distance_to(view: SideView, reached: np.ndarray) -> np.ndarray:
+    """Per hex: hexes to the nearest hex of the bool mask `reached`, over passable ground."""
     theatre = view.state.theatre
-    reached = np.isfinite(supply.cost)
     dist = np.where(reached, 0, np.iinfo(np.int32).max).astype(np.int64)
     passable = theatre.passable()
     nb = theatre.neighbours

@@ -5,12 +5,17 @@ concerns, each taking the units it needs from those still free:
 
 1. cut off: a unit its own supply trace no longer reaches pulls back toward supply (the
    nearest hex the trace reaches, else the hex fewest steps from it); a cut-off garrison of a
-   key place holds it instead, and its besiegers become targets for relief;
+   key place holds it instead, and its besiegers become targets for relief; units a channel
+   reaches but starves (an overloaded airlift) move to better-fed ground, the weakest staying
+   to hold a key place;
 2. garrisons: one unit (the strongest) stays in every key place the side holds near the
    enemy (a town, a pass) and in every city, supply entry and place a victory condition
    names;
 3. defence: a key place with more visible enemy power near it than the doctrine's share of
-   its defenders gets every unit in it held and reinforcements from the nearest free units;
+   its defenders, or whose garrison the enemy next to it would take with more than the
+   doctrine's `hold_risk` (the rules' odds turned round, `sim.ai.danger`), gets every unit in
+   it held and reinforcements from the nearest free units; a victory place also keeps a
+   garrison sized against the enemy gathering within `AIM_WATCH` hexes;
 4. attacks: every visible enemy hex next to free units, valued by what taking it is worth
    (aims, towns, enemy supply roads, relief of cut-off units, places lost last turn, the
    ground the side fights well on) and ranked by value times the rules' chance of taking it.
@@ -18,6 +23,10 @@ concerns, each taking the units it needs from those still free:
    winter and when national morale is low) and the power ratio is not hopeless; each unit
    joins one attack; air units are listed where they tip the odds (all of them, for the
    Azerbaijani doctrine);
+4b. pulling back: units in an ordinary position the enemy next to it would take with more
+   than the doctrine's `exposed_risk` step back out of contact onto strong, fed ground;
+4c. sieges: enemy-held key places too strong to attack today but within reach of the free
+   units near them get those units gathered round them (and their supply roads raided first);
 5. undefended places: free units move into enemy-held places in sight that no enemy unit
    holds, and
    step into empty enemy ground of a district the side must hold;
@@ -38,27 +47,34 @@ level and that generator.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 
+from sim.ai.danger import UNSEEN_SUPPORT, Danger, danger_at, ratio_for, success_at
 from sim.ai.doctrine import Doctrine, turmoil
 from sim.ai.evaluate import (
     AttackEstimate,
     Distances,
     cut_off_units,
+    distance_to,
     distance_to_supply,
     estimate_attack,
+    fed_hexes,
     own_supply,
+    starving_units,
     strength,
     threat_at,
 )
 from sim.ai.objectives import OWN_AIM, Objectives, objectives_for, route_values
 from sim.ai.view import SideView, side_view
 from sim.orders import Attack, Move, Order
+from sim.rules.combat_inputs import RULES
+from sim.rules.combat_odds import modified_powers
 from sim.rules.legality import SUPPORT_RANGE_KM, check_orders, support_distance_km
 from sim.rules.reach import Positions, Search, search
+from sim.rules.supply import CUT_OFF
 from sim.rules.terrain import step_costs
 from sim.sides import SIDE_CODES, other_side
 from sim.state import GameState, UnitState
@@ -84,6 +100,19 @@ RETAKE = 3.0
 """Value added to an attack on a place the enemy took last turn."""
 REINFORCE_RADIUS = {1: 5, 2: 7, 3: 9}
 """How far (hexes) the AI looks for reinforcements for a threatened place."""
+SIEGE_RADIUS = 6
+"""Hexes from an enemy-held key place within which free units count toward a siege of it."""
+SIEGE = 4.0
+"""Value added to the ground round a place under siege, to draw units to it."""
+SIEGE_ROUTE = 2.0
+"""Cutting an enemy supply road within `SIEGE_ROAD` hexes of a besieged place is worth this
+many times more: a garrison cut off fights at half strength."""
+SIEGE_ROAD = 4
+SIEGE_UNITS = 6
+"""Most free units a turn sent to one siege."""
+SIEGE_SPREAD = 0.85
+"""Each unit already sent to the ground round a siege lowers its pull on the next this much
+(0.6 elsewhere): a siege wants many units, an ordinary front hex a few."""
 JITTER = 0.1
 """Relative noise on scores, so equally good choices vary from game to game."""
 MAX_GOALS = 40
@@ -160,6 +189,10 @@ class _Planner:
             caution += doctrine.low_morale_caution
         self.threshold = doctrine.attack_threshold + caution
         self.air_used: set[str] = set()
+        self.dangers: dict[int, Danger | None] = {}
+        self.siege: dict[int, float] = {}
+        self.supply = None
+        self.fed = np.ones(self.theatre.n, dtype=bool)
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -168,6 +201,8 @@ class _Planner:
         self._garrisons()
         self._defend()
         self._attack()
+        self._pull_back()
+        self._sieges()
         if self.doctrine.raid_first:
             self._raid()
             self._take_undefended()
@@ -230,8 +265,12 @@ class _Planner:
     def _cut_off(self) -> None:
         supply = own_supply(self.view)
         self.supply = supply
+        # An empty hex next to the enemy is in its zone of control and so out of the supply
+        # trace until a unit stands there: count a hex fed when it or a neighbour is.
+        self.fed = _grow(self.theatre, fed_hexes(supply, CUT_OFF), 1)
         cut = cut_off_units(self.view, supply)
-        if not cut:
+        starving = starving_units(self.view, supply) if self.doctrine.relief else []
+        if not cut and not starving:
             return
         steps_home: np.ndarray | None = None
         for u in cut:
@@ -263,6 +302,32 @@ class _Planner:
                 if home[best] >= home[u.index]:
                     continue
             self._move(u, best, "cut off: pulls back toward supply")
+        fed_home: np.ndarray | None = None
+        keepers = {}  # the weakest starving unit keeps a key place: the fewest mouths to feed
+        for u in starving:
+            if self.objectives.weight(u.index) >= HOLD_CUT_OFF:
+                best = keepers.get(u.index)
+                if best is None or (strength(u), u.id) < (strength(best), best.id):
+                    keepers[u.index] = u
+        for u in starving:
+            if u.id not in self.free:
+                continue
+            if keepers.get(u.index) is u:
+                self._hold(u, f"holds {self._name(u.index)} though short of supply")
+                continue
+            found = self._search(u)
+            if found is None:
+                continue
+            if fed_home is None:
+                fed_home = distance_to(self.view, fed_hexes(supply))
+            home = fed_home
+            dests = [i for i in found.destinations() if i != u.index]
+            if not dests:
+                continue
+            best = min(dests, key=lambda i: (int(home[i]), found.cost[i], i))
+            if home[best] >= home[u.index]:
+                continue
+            self._move(u, best, "starving on an overloaded channel: moves to better-fed ground")
 
     # --- 2. garrisons -----------------------------------------------------------------------
 
@@ -302,13 +367,20 @@ class _Planner:
             want = threat * self.doctrine.defence_ratio * (AIM_PREMIUM if aim else 1.0)
             here = sorted(self.at.get(index, ()), key=lambda u: (u.id in self.free, u.id))
             defence = 0.5 * sum(strength(u) for j in self.nb[index] for u in self.at.get(j, ()))
+            # What the rules' odds ask of the garrison itself against the enemy next to it.
+            inside = 0.0
+            danger = self._danger(index) if obj.place[index] >= KEY_PLACE else None
+            if danger is not None:
+                inside = danger.strength_for(self.doctrine.hold_risk)
+            elif aim:
+                inside = self._garrison_wanted(index, threat)
             for u in here:
-                if defence >= want:
+                if defence >= want and inside <= 0.0:
                     break
                 defence += strength(u)
                 if u.id in self.free:
                     self._hold(u, f"defends {self._name(index)}")
-            if defence >= want:
+            if defence >= want and inside <= 0.0:
                 continue
             near = sorted(
                 (self.distance(u.index, index), u.id, u)
@@ -317,17 +389,41 @@ class _Planner:
             )
             sent = 0
             for d, _, u in near:
-                if d > radius or sent >= 4 or defence >= want:
+                if d > radius or sent >= (6 if aim else 4) or (defence >= want and inside <= 0.0):
                     break
                 found = self._search(u)
                 if found is None:
                     break
                 dest = self._defence_spot(found, index)
-                if dest is None:
+                if dest is None or (defence >= want and dest != index):
                     continue
                 self._move(u, dest, f"reinforces threatened {self._name(index)}")
                 defence += strength(u) * (1.0 if dest == index else 0.5)
+                if dest == index:
+                    inside -= strength(u)
                 sent += 1
+
+    def _garrison_wanted(self, index: int, threat: float) -> float:
+        """Strength a victory place still needs inside it before the enemy gathering near it
+        (not yet next to it) arrives: enough that the rules' odds would give an attack by all
+        of it no more than the doctrine's `hold_risk`, on the place's own ground."""
+        kind = self.theatre.places[self.objectives.names[index]].kind
+        ground = min(
+            RULES.ground_cap,
+            RULES.terrain_factor(self.theatre.terrain_names[self.terrain[index]])
+            * RULES.settlement_factor(kind),
+        )
+        need = threat * UNSEEN_SUPPORT / (ratio_for(self.doctrine.hold_risk) * ground)
+        return max(0.0, need - sum(strength(u) for u in self.at.get(index, ())))
+
+    def _danger(self, index: int) -> Danger | None:
+        """This turn's danger to our hex `index` from the visible enemy next to it."""
+        if index in self.dangers:
+            return self.dangers[index]
+        attackers = [e.id for j in self.nb[index] for e in self.enemy_at.get(j, ())]
+        found = danger_at(self.view, index, attackers) if attackers else None
+        self.dangers[index] = found
+        return found
 
     def _defence_spot(self, found: Search, index: int) -> int | None:
         if found.can_end_in(index):
@@ -406,10 +502,28 @@ class _Planner:
                 )
                 if with_air is not None and with_air.success > est.success:
                     est = with_air
+            if self.doctrine.level >= 2:
+                est = self._allow_for_reinforcement(est)
             if est.success >= threshold and est.ratio >= self.doctrine.min_ratio:
                 self._order_attack(est, value)
             elif est.success >= threshold - self.doctrine.stage_window:
                 self.staging[target] = value * (1.0 + est.success)
+
+    def _allow_for_reinforcement(self, est: AttackEstimate) -> AttackEstimate:
+        """The odds again with half of the visible enemy strength two hexes from the target
+        added to its defenders: moves are simultaneous, and the enemy may well send them in
+        before the attack goes in (what took the Stepanakert garrison's numbers from a
+        hundred to thousands in a week)."""
+        extra = sum(
+            strength(e) for e in self.view.enemies if self.distance(e.index, est.target) == 2
+        )
+        if extra <= 0.0:
+            return est
+        attack, defence = modified_powers(est.plan.inputs)
+        raw = est.plan.inputs.defender.power(est.plan.inputs.weights)
+        scale = defence / raw if raw > 0 else 1.0
+        ratio = attack / max(defence + 0.5 * extra * scale, 1e-6)
+        return replace(est, success=success_at(ratio), ratio=ratio)
 
     def _order_attack(self, est: AttackEstimate, value: float) -> None:
         ids = est.units + est.air
@@ -423,6 +537,125 @@ class _Planner:
         for uid in est.air:
             self.air_used.add(uid)
             self.plan.reasons[uid] = f"supports the attack on {name}"
+
+    # --- 4b. pulling back from positions about to be overrun -------------------------------
+
+    def _pull_back(self) -> None:
+        """Units in an ordinary position the enemy next to it would very likely take (the
+        rules' odds, turned round) step back out of contact onto the best ground near by,
+        rather than be routed or surrender: men lost weigh on national morale far more than
+        a hillside given up. Key places are held and reinforced instead (`_defend`)."""
+        if self.doctrine.exposed_risk >= 1.0:
+            return
+        aims = self.objectives.own_aims | self.objectives.enemy_aims
+        hexes = sorted({u.index for u in self.free.values() if self._in_contact(u.index)})
+        for index in hexes:
+            if index in aims or self.objectives.weight(index) >= KEY_PLACE:
+                continue
+            danger = self._danger(index)
+            if danger is None or danger.success() < self.doctrine.exposed_risk:
+                continue
+            for u in [u for u in self.at.get(index, ()) if u.id in self.free]:
+                found = self._search(u)
+                if found is None:
+                    return
+                spot = self._fallback_spot(found, index)
+                if spot is None:
+                    self._hold(u, "holds: no safer ground within reach")
+                    continue
+                self._move(
+                    u, spot,
+                    f"pulls back from {self._name(index)} "
+                    f"(the enemy's odds of taking it {danger.success():.0%})",
+                )
+
+    def _fallback_spot(self, found: Search, origin: int) -> int | None:
+        """The best own hex within reach out of contact with the enemy: strong ground, near
+        where the unit stood, fed by its supply."""
+        best, best_score = None, -math.inf
+        for i in found.destinations():
+            if i == origin or self.control[i] != self.code or self._in_contact(i):
+                continue
+            if not self.fed[i]:
+                continue
+            terrain = RULES.terrain_factor(self.theatre.terrain_names[self.terrain[i]])
+            score = terrain - 0.25 * self.distance(origin, i) + 0.5 * bool(self.at.get(i))
+            if score > best_score or (score == best_score and best is not None and i < best):
+                best, best_score = i, score
+        return best
+
+    # --- 4c. sieges: gathering strength round a key place ------------------------------------
+
+    def _sieges(self) -> None:
+        """Choose the enemy-held key places worth a siege: a garrison too strong to attack
+        today, but weak enough that the free units within `SIEGE_RADIUS` could take it with
+        the rules' odds once gathered round it. Units move up to its edge over the coming
+        turns (`_advance`) and raiders cut its supply roads first (`_raid`); the attack itself
+        is ordered by `_attack` once the odds are good."""
+        if self.doctrine.sieges <= 0:
+            return
+        free = [u for u in self.free.values() if u.morale >= self.doctrine.min_unit_morale]
+        ranked = []
+        for index, weight in self.objectives.place.items():
+            if weight < KEY_PLACE or self.control[index] != self.enemy_code:
+                continue
+            held = self.enemy_at.get(index)
+            if not held:
+                continue
+            near = [u for u in free if self.distance(u.index, index) <= SIEGE_RADIUS]
+            if not near:
+                continue
+            power = sum(strength(u) for u in near)
+            power += sum(
+                strength(u) for j in self.nb[index] for u in self.at.get(j, ())
+                if u.id not in self.free
+            )
+            ground = min(
+                RULES.ground_cap,
+                RULES.terrain_factor(self.theatre.terrain_names[self.terrain[index]])
+                * RULES.settlement_factor("town") * RULES.dug_in_cap,
+            )
+            defence = sum(strength(e) for e in held) * ground * UNSEEN_SUPPORT
+            chance = success_at(power / max(defence, 1e-6))
+            if chance < self.threshold:
+                continue
+            value = self._attack_value(index)
+            ranked.append((-value * chance, index, value))
+        ranked.sort()
+        for _, index, value in ranked[: self.doctrine.sieges]:
+            self.siege[index] = value + SIEGE
+            self._gather(index)
+
+    def _gather(self, target: int) -> None:
+        """Send the free units near a besieged place to the ground round it, nearest first."""
+        name = self._name(target)
+        ring = [
+            j for j in self.nb[target]
+            if self.control[j] == self.code and j not in self.enemy_at and self.fed[j]
+        ]
+        if not ring:
+            return
+        near = sorted(
+            (self.distance(u.index, target), u.id, u)
+            for u in self.free.values()
+            if u.morale >= self.doctrine.min_unit_morale and not self._in_contact(u.index)
+        )
+        for d, _, u in near[:SIEGE_UNITS]:
+            if d > SIEGE_RADIUS:
+                break
+            if d <= 1:
+                self._hold(u, f"stands ready for the siege of {name}")
+                continue
+            found = self._search(u)
+            if found is None:
+                return
+            dests = found.destinations()
+            dest = min(
+                dests, key=lambda i: (min(self.distance(i, j) for j in ring), found.cost[i], i)
+            )
+            if self.distance(dest, target) >= d:
+                continue
+            self._move(u, dest, f"gathers for the siege of {name}")
 
     # --- 5. undefended places and empty ground ----------------------------------------------
 
@@ -485,7 +718,8 @@ class _Planner:
         if self.doctrine.raids <= 0 or not self.enemy_routes:
             return
         routes = {
-            i: v for i, v in self.enemy_routes.items()
+            i: v * (SIEGE_ROUTE if self._near_siege(i) else 1.0)
+            for i, v in self.enemy_routes.items()
             if self.control[i] == self.enemy_code
             and i not in self.enemy_at
             and i not in self.view.positions.zoc[self.side]
@@ -523,6 +757,9 @@ class _Planner:
                 for j in (best, *self.nb[best]):
                     routes.pop(j, None)
 
+    def _near_siege(self, index: int) -> bool:
+        return any(self.distance(index, t) <= SIEGE_ROAD for t in self.siege)
+
     # --- 7. reserves and the rest -----------------------------------------------------------
 
     def _goals(self) -> list[tuple[int, float]]:
@@ -530,8 +767,9 @@ class _Planner:
         own_ground = self.code
         for target in self.enemy_at:
             value = self.staging.get(target) or 0.5 * self._attack_value(target)
+            value = max(value, self.siege.get(target, 0.0))
             for j in self.nb[target]:
-                if self.control[j] == own_ground and j not in self.enemy_at:
+                if self.control[j] == own_ground and j not in self.enemy_at and self.fed[j]:
                     goals[j] = max(goals.get(j, 0.0), value)
         for index, value in self.relief_goals.items():
             for j in (index, *self.nb[index]):
@@ -564,18 +802,23 @@ class _Planner:
         if not goals:
             return
         sent: dict[int, int] = {}
+        siege_ground = {j: t for t in sorted(self.siege) for j in self.nb[t]}
         for u in rear:
             best, best_score = -1, 0.0
             for g, weight in goals:
                 d = self.distance(u.index, g)
-                score = weight / (2.0 + d) * (0.6 ** sent.get(g, 0)) * self._jitter()
+                spread = SIEGE_SPREAD if g in siege_ground else 0.6
+                score = weight / (2.0 + d) * (spread ** sent.get(g, 0)) * self._jitter()
                 if score > best_score:
                     best, best_score = g, score
             if best < 0:
                 continue
             here = self.distance(u.index, best)
             if here <= 1:
-                self._hold(u, f"stands ready near {self._name(best)}")
+                why = f"stands ready near {self._name(best)}"
+                if best in siege_ground:
+                    why = f"stands ready for the siege of {self._name(siege_ground[best])}"
+                self._hold(u, why)
                 continue
             found = self._search(u)
             if found is None:
@@ -585,7 +828,10 @@ class _Planner:
             if self.distance(dest, best) >= here:
                 continue
             sent[best] = sent.get(best, 0) + 1
-            self._move(u, dest, f"moves up toward {self._name(best)}")
+            why = f"moves up toward {self._name(best)}"
+            if best in siege_ground:
+                why = f"gathers for the siege of {self._name(siege_ground[best])}"
+            self._move(u, dest, why)
 
     # --- friction and the rules' check ------------------------------------------------------
 
