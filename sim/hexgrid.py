@@ -20,6 +20,7 @@ __all__ = [
     "DIRECTIONS",
     "Hex",
     "hex_disc",
+    "grow",
     "hex_distance",
     "hex_line",
     "hex_ring",
@@ -151,6 +152,15 @@ def distance_array(q: np.ndarray, r: np.ndarray, q0: int, r0: int) -> np.ndarray
     dq = np.asarray(q) - q0
     dr = np.asarray(r) - r0
     return (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+
+
+def grow(neighbours: np.ndarray, mask: np.ndarray, steps: int) -> np.ndarray:
+    """`mask` (one bool per hex) grown by `steps` hex steps in every direction, over a
+    `neighbour_table` (-1 off the map)."""
+    out = mask.copy()
+    for _ in range(steps):
+        out = out | np.append(out, False)[neighbours].any(axis=1)
+    return out
 
 
 def neighbour_table(q: np.ndarray, r: np.ndarray) -> np.ndarray:

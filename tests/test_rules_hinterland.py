@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from sim.game import initial_state, make_rng
+from sim.hexgrid import grow
 from sim.rules import control
 from sim.rules.context import TurnContext
-from sim.rules.hinterland import DEFENDED_WITHIN, SPREAD_STEPS, settlement_cells, within
+from sim.rules.hinterland import DEFENDED_WITHIN, SPREAD_STEPS, settlement_cells
 from sim.scenario import load_scenario
 from sim.sides import ARMENIAN, AZERBAIJANI
 from sim.state import UNIT_WITHDRAWN
@@ -81,7 +82,7 @@ def test_a_lost_town_takes_its_undefended_district_with_it_a_few_hexes_a_turn():
     first = lachin_district & (state.control == ARMENIAN)
     # a first stretch out from Armenian-held ground, not yet the whole district
     assert 1 < first.sum() < lachin_district.sum()
-    assert not (first & ~within(theatre.neighbours, armenian_before, SPREAD_STEPS)).any()
+    assert not (first & ~grow(theatre.neighbours, armenian_before, SPREAD_STEPS)).any()
     entry = next(e for e in ctx.log if e.kind == "control")
     assert "went with Lachin" in entry.text
     assert entry.data["followed_settlement"]["armenian"]["lachin"] > 0

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sim.hexgrid import grow
 from sim.rules.context import season_in
 from sim.rules.reach import Positions
 from sim.sides import SIDE_CODES, other_side
@@ -65,9 +66,9 @@ def side_view(state: GameState, side: str, local_sight: bool = False) -> SideVie
     enemy = other_side(side)
     occupancy = state.occupancy()
     mine = (occupancy == code) | (state.control == code)
-    seen = _dilate(theatre.neighbours, mine, SIGHT)
+    seen = grow(theatre.neighbours, mine, SIGHT)
     if local_sight:
-        seen |= _dilate(theatre.neighbours, mine & theatre.nkao, LOCAL_SIGHT)
+        seen |= grow(theatre.neighbours, mine & theatre.nkao, LOCAL_SIGHT)
     units: dict[str, UnitState] = {}
     for uid, u in state.units.items():
         if u.side == enemy and not (u.active and not u.is_air and u.index >= 0 and seen[u.index]):
@@ -90,13 +91,3 @@ def side_view(state: GameState, side: str, local_sight: bool = False) -> SideVie
         air=[u for u in own if u.is_air],
         enemies=enemies,
     )
-
-
-def _dilate(neighbours: np.ndarray, mask: np.ndarray, steps: int) -> np.ndarray:
-    """`mask` grown by `steps` hexes in every direction."""
-    out = mask.copy()
-    on_map = neighbours >= 0
-    safe = np.where(on_map, neighbours, 0)
-    for _ in range(steps):
-        out = out | (out[safe] & on_map).any(axis=1)
-    return out

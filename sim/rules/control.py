@@ -177,9 +177,6 @@ def run(ctx: TurnContext) -> None:
     occupy(state, ctx.scratch.get("entered", []))
     occupied = state.control.copy()
     mopped = mop_up(state)
-    if state.start_control is None or state.followed is None:
-        state.start_control = before.copy()
-        state.followed = np.zeros(theatre.n, dtype=bool)
     state.followed[state.control != before] = False  # taken by units: theirs to hold
     followed = follow_settlements(
         theatre, state.control, state.occupancy(), state.start_control, state.followed

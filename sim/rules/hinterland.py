@@ -24,7 +24,7 @@ import functools
 
 import numpy as np
 
-from sim.hexgrid import distance_array
+from sim.hexgrid import distance_array, grow
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL
 from sim.theatre import Theatre
 
@@ -71,15 +71,6 @@ def follows_settlement(theatre: Theatre, start_control: np.ndarray) -> np.ndarra
     return agrees & ((start_control == ARMENIAN) | (start_control == AZERBAIJANI))
 
 
-def within(neighbours: np.ndarray, seeds: np.ndarray, steps: int) -> np.ndarray:
-    """Hexes at most `steps` hex steps from a hex in `seeds` (a boolean mask)."""
-    near = seeds.copy()
-    for _ in range(steps):
-        padded = np.append(near, False)
-        near = near | padded[neighbours].any(axis=1)
-    return near
-
-
 def follow_settlements(
     theatre: Theatre,
     control: np.ndarray,
@@ -112,7 +103,7 @@ def follow_settlements(
         eligible = (first_hands | gone_with_town) & (control == enemy) & (cell_holder == code)
         if not eligible.any():
             continue
-        eligible &= ~within(nb, occupancy == enemy, DEFENDED_WITHIN)
+        eligible &= ~grow(nb, occupancy == enemy, DEFENDED_WITHIN)
         reached = control == code
         taken = np.zeros(theatre.n, dtype=bool)
         for _ in range(SPREAD_STEPS):
