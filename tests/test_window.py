@@ -419,3 +419,26 @@ def test_play_command_refuses_bad_input_with_a_reason(tmp_path, capsys):
     assert main(["play", "--load", str(tmp_path / "missing.json")]) == 2
     assert "no such save file" in capsys.readouterr().err
     assert main(["play", "--autoplay", "2"]) == 2
+
+
+def test_play_sets_the_opponent_its_level_and_what_if_levers(tmp_path):
+    a = App(scenario=SCENARIO, side="armenian", seed=4, saves_dir=tmp_path,
+            computer={"azerbaijani": "historical"},
+            levers={"lachin-corridor-never-opened": "true"})
+    session = a.scene.session
+    assert session.controllers["azerbaijani"].kind == "historical"
+    assert session.levers == {"lachin-corridor-never-opened": True}
+    assert "lachin-corridor-never-opened=true" in a.scene.note
+    b = App(scenario=SCENARIO, side="azerbaijani", seed=4, saves_dir=tmp_path, ai_level=3)
+    assert b.scene.session.controllers["armenian"].level == 3
+
+
+def test_play_command_refuses_control_of_the_players_own_side(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["play", SCENARIO, "--side", "armenian", "--control", "armenian=ai"]) == 2
+    assert "you play armenian" in capsys.readouterr().err
+    assert main(["play", "--set", "lachin-corridor-never-opened=true"]) == 2
+    assert "--set needs a SCENARIO" in capsys.readouterr().err
+    assert main(["play", SCENARIO, "--set", "no-such-lever=1", "--autoplay", "1"]) == 2
+    assert "no-such-lever" in capsys.readouterr().err

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from sim.cli.args import seed_arg, turns_arg
+from sim.cli.args import add_set_option, control_arg, lever_settings, seed_arg, turns_arg
 from sim.errors import UserError
+from sim.sides import SIDE_IDS
 
 SIDES = ("armenian", "azerbaijani", "both", "none")
 
@@ -21,6 +22,9 @@ examples:
   python main.py play 1992-winter --side armenian
   python main.py play 1992-winter --side both          # two players, one screen
   python main.py play 1992-winter --side none          # watch the computer play
+  python main.py play 1992-winter --side azerbaijani --ai-level 3
+  python main.py play 1992-1994-war --control azerbaijani=historical   # against history's plan
+  python main.py play 1993-summer --set turkey-intervenes-1993=true     # a what-if
   python main.py play --load saves/1992-winter-turn005.json
   SDL_VIDEODRIVER=dummy python main.py play 1992-winter --autoplay 4 --screenshot shot.png
 
@@ -44,6 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
     p.add_argument("--seed", type=seed_arg, metavar="N",
                    help="the game's seed (default: a fresh one, shown in the status bar)")
+    p.add_argument("--control", type=control_arg, metavar="SIDE=KIND,...",
+                   help="who plays the sides you don't: ai (default), historical or idle,"
+                   " e.g. azerbaijani=historical")
+    p.add_argument("--ai-level", type=int, choices=(1, 2, 3), default=None, metavar="N",
+                   help="strength of the ai opponent: 1 (blunders), 2 (default) or 3 (careful)")
+    add_set_option(p)
     p.add_argument("--saves", metavar="DIR", default="saves",
                    help="where the window saves and looks for saves (default ./saves)")
     p.add_argument("--size", type=size_arg, metavar="WxH", default=(1280, 800),
@@ -76,15 +86,32 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give a SCENARIO or --load SAVE, not both")
     if args.load and not os.path.isfile(args.load):
         raise UserError(f"{args.load}: no such save file")
+    levers = lever_settings(args.levers)
+    if levers and not args.scenario:
+        raise UserError(
+            "--set needs a SCENARIO: a loaded game keeps its save's levers, and the chooser"
+            " starts games without any"
+        )
+    side = "none" if args.autoplay is not None else args.side
+    computer = args.control or {}
+    if "human" in computer.values():
+        raise UserError("--control names the computer's sides; to play both, use --side both")
+    played_sides = SIDE_IDS if side == "both" else () if side == "none" else (side,)
+    for played in played_sides:
+        kind = computer.get(played)
+        if kind is not None:
+            raise UserError(
+                f"--control {played}={kind}: you play {played} (--side {args.side});"
+                " --control names who plays the other side"
+            )
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from sim.ui.app import App
 
-    side = "none" if args.autoplay is not None else args.side
     seed = args.seed if args.seed is not None or args.autoplay is None else 1
     try:
         app = App(
             size=args.size, scenario=args.scenario, side=side, load=args.load, seed=seed,
-            saves_dir=args.saves,
+            saves_dir=args.saves, computer=computer, ai_level=args.ai_level, levers=levers,
         )
     except (OSError, RuntimeError) as err:  # pygame.error is a RuntimeError
         raise UserError(

@@ -10,7 +10,7 @@ so a test can click, press keys and end turns with no display and no sleeps.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ from sim.controllers import KINDS, Controller, make_controller
 from sim.controllers.human import HumanController
 from sim.errors import UserError
 from sim.scenario import load_scenario
+from sim.scenario.levers import value_text
 from sim.session import Session
 from sim.sides import SIDE_IDS
 from sim.ui import init_pygame
@@ -56,6 +57,9 @@ class App:
         seed: int | None = None,
         saves_dir: str | os.PathLike = "saves",
         threaded: bool = True,
+        computer: Mapping[str, str] | None = None,
+        ai_level: int | None = None,
+        levers: Mapping[str, str] | None = None,
     ) -> None:
         init_pygame(headless=False)
         pygame.display.init()
@@ -66,6 +70,11 @@ class App:
         self.worker = Worker(threaded=threaded)
         self.saves_dir = Path(saves_dir)
         self.seed = seed
+        self.computer = dict(computer or {})
+        """Controller kind for each side the computer plays (default "ai")."""
+        self.ai_level = ai_level
+        self.levers = dict(levers or {})
+        """What-if levers for a new game (a loaded game keeps its save's)."""
         self.running = True
         self.frames = 0
         self.note = ""
@@ -100,17 +109,18 @@ class App:
         return self._timeline
 
     def make_controllers(self, humans: Iterable[str]) -> dict[str, Controller]:
-        """Players' sides get the human controller; the others the AI when there is one,
-        else the idle controller (and the status bar says so)."""
+        """Players' sides get the human controller; the others the kind `computer` names
+        for them, by default the AI at `ai_level` when there is one, else the idle controller
+        (and the status bar says so)."""
         humans = tuple(humans)
         out: dict[str, Controller] = {}
         for side in SIDE_IDS:
+            kind = self.computer.get(side, "ai" if "ai" in KINDS else "idle")
+            options = {"level": self.ai_level} if kind == "ai" and self.ai_level else {}
             if side in humans:
                 out[side] = HumanController(side)
-            elif "ai" in KINDS:
-                out[side] = make_controller("ai", side)
             else:
-                out[side] = make_controller("idle", side)
+                out[side] = make_controller(kind, side, **options)
         if len(humans) < len(SIDE_IDS) and "ai" not in KINDS:
             self.note = "No computer opponent is installed yet: the other side holds its ground."
         return out
@@ -124,8 +134,12 @@ class App:
             seed = int(np.random.SeedSequence().entropy % 1_000_000_000)
         loaded = load_scenario(scenario)
         controllers = self.make_controllers(humans)
-        session = Session.new(loaded, seed, controllers=controllers)
-        note = self.note or f"{loaded.title} — seed {seed}. Press ? for the keys."
+        session = Session.new(loaded, seed, controllers=controllers, levers=self.levers)
+        what_if = ""
+        if session.levers:
+            pairs = (f"{k}={value_text(v)}" for k, v in session.levers.items())
+            what_if = ", what-if " + ", ".join(pairs)
+        note = self.note or f"{loaded.title} — seed {seed}{what_if}. Press ? for the keys."
         self.scene = GameScene(self, session, humans, self.timeline, self.saves_dir, note)
 
     def load_game(self, path: Path, side: str) -> None:
