@@ -220,3 +220,30 @@ def test_parquet_copies_match_the_csv(scenario_file, tmp_path) -> None:
     runs = pq.read_table(out / "runs.parquet").to_pylist()
     assert [r["seed"] for r in runs] == [run_seed(3, 1), run_seed(3, 2)]
     assert len(pq.read_table(out / "timeseries.parquet")) == len(table(out / "timeseries.csv"))
+
+
+def test_the_ai_level_reaches_every_run_and_the_manifest(tmp_path, capsys) -> None:
+    from sim.batch.run_one import control_text
+    from sim.controllers import make_controller
+    from sim.session import Session
+
+    winter = load_scenario("1992-winter")
+    out = tmp_path / "ai"
+    base = ["batch", "1992-winter", "-n", "1", "--seed", "4", "--out", str(out),
+            "--workers", "1", "--control", "armenian=ai,azerbaijani=idle"]
+    assert main([*base, "--ai-level", "1"]) == 0
+    assert "armenian=ai, azerbaijani=idle, ai level 1" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ai_level"] == 1
+    record = json.loads((out / "runs" / "run-000001.json").read_text(encoding="utf-8"))
+    games = {}
+    for level in (1, 3):
+        controllers = {"armenian": make_controller("ai", "armenian", level=level),
+                       "azerbaijani": make_controller("idle", "azerbaijani")}
+        session = Session.new(winter, run_seed(4, 1), "draw", controllers)
+        session.play()
+        games[level] = (control_text(session.state.control), [t.orders for t in session.turns])
+    assert games[1][0] == record["summary"]["control"]
+    assert games[1][1] != games[3][1]  # the careful AI plays otherwise than the blunderer
+    assert main([*base, "--ai-level", "3", "--resume"]) == 2
+    assert "ai_level: 1 there, 3 now" in capsys.readouterr().err

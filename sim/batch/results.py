@@ -35,7 +35,7 @@ CONTROL_FILE = "final_control.npz"
 TABLES = ("runs", "events", "timeseries")
 EVENT_COLUMNS = ("run", "seed", "turn", "date", "place", "district", "from_side", "to_side",
                  "kind", "detail")
-RESUME_KEYS = ("scenario", "root_seed", "levers", "controllers", "sources")
+RESUME_KEYS = ("scenario", "root_seed", "levers", "controllers", "ai_level", "sources")
 """Manifest keys that must match for `--resume`: they decide every run's result."""
 
 
@@ -245,8 +245,11 @@ def new_manifest(
     controllers: Mapping[str, str],
     sources: str,
     formats: Sequence[str],
+    ai_level: int | None = None,
 ) -> dict[str, Any]:
-    return {
+    """The manifest; `ai_level` appears only when set, so batches made without it read as
+    before and still resume."""
+    manifest = {
         "format": BATCH_FORMAT,
         "version": BATCH_VERSION,
         "program_version": __version__,
@@ -259,6 +262,9 @@ def new_manifest(
         "files": [f"{t}.{ext}" for ext in formats for t in TABLES]
         + [CONTROL_FILE, "manifest.json"],
     }
+    if ai_level is not None:
+        manifest["ai_level"] = ai_level
+    return manifest
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
@@ -283,7 +289,8 @@ def check_resume(old: Mapping[str, Any], new: Mapping[str, Any], out: Path) -> N
         )
         raise UserError(
             f"{out} holds a different batch, so --resume cannot go on with it ({details});"
-            " give the same scenario, --seed, --set, --control and --sources, or another --out"
+            " give the same scenario, --seed, --set, --control, --ai-level and --sources,"
+            " or another --out"
         )
     if int(new["runs"]) < int(old.get("runs", 0)):
         raise UserError(

@@ -49,6 +49,7 @@ class RunTask:
     levers: dict[str, Any] = field(default_factory=dict)
     controllers: dict[str, str] = field(default_factory=dict)
     sources: str = "draw"
+    ai_level: int | None = None
 
 
 _LOADED: dict[str, tuple[Scenario, Theatre]] = {}
@@ -79,6 +80,10 @@ def failed_record(task: RunTask, err: BaseException) -> dict[str, Any]:
     return {"run": task.run, "seed": task.seed, "status": "failed", "error": error}
 
 
+def _options(kind: str, task: RunTask) -> dict[str, int]:
+    return {"level": task.ai_level} if kind == "ai" and task.ai_level is not None else {}
+
+
 def _play(task: RunTask) -> dict[str, Any]:
     scenario, theatre = scenario_for(task.scenario_path)
     if scenario.sha256 != task.scenario_sha256:
@@ -86,7 +91,10 @@ def _play(task: RunTask) -> dict[str, Any]:
             f"the scenario {scenario.id} changed since the batch began (sha256"
             f" {scenario.sha256[:12]}…, the batch has {task.scenario_sha256[:12]}…)"
         )
-    controllers = {side: make_controller(kind, side) for side, kind in task.controllers.items()}
+    controllers = {
+        side: make_controller(kind, side, **_options(kind, task))
+        for side, kind in task.controllers.items()
+    }
     session = Session.new(
         scenario,
         task.seed,

@@ -49,6 +49,8 @@ class BatchSpec:
     sources: str = "draw"
     formats: tuple[str, ...] = ("csv",)
     resume: bool = False
+    ai_level: int | None = None
+    """Strength of any "ai" controller (None: its default); recorded only when given."""
 
     def controller_kinds(self) -> dict[str, str]:
         return {side: self.controllers.get(side, "idle") for side in SIDE_IDS}
@@ -68,7 +70,12 @@ class BatchSpec:
             levers=dict(self.levers),
             controllers=self.controller_kinds(),
             sources=self.sources,
+            ai_level=self.effective_ai_level(),
         )
+
+    def effective_ai_level(self) -> int | None:
+        """The level, if an "ai" controller plays a side at all (else it changes nothing)."""
+        return self.ai_level if "ai" in self.controller_kinds().values() else None
 
 
 @dataclass
@@ -95,7 +102,8 @@ def run_batch(
     if spec.runs < 1:
         raise UserError(f"-n must be 1 or more, not {spec.runs}")
     manifest = new_manifest(spec.scenario_record(), spec.root_seed, spec.runs, spec.levers,
-                            spec.controller_kinds(), spec.sources, spec.formats)
+                            spec.controller_kinds(), spec.sources, spec.formats,
+                            spec.effective_ai_level())
     _prepare(spec, manifest)
     _, theatre = scenario_for(str(spec.scenario.path.resolve()))
     layout = Layout(tuple(spec.levers), tuple(d.id for d in theatre.districts))

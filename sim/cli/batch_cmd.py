@@ -94,6 +94,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SIDE=KIND,...",
         help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle)",
     )
+    p.add_argument(
+        "--ai-level",
+        type=int,
+        choices=(1, 2, 3),
+        default=None,
+        metavar="N",
+        help="strength of the ai controller: 1 (blunders), 2 (default) or 3 (careful)",
+    )
     add_set_option(p)
     p.add_argument(
         "--sources",
@@ -160,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
         args.sources,
         formats,
         args.resume,
+        args.ai_level,
     )
     backend = (
         dask_backend(args.scheduler)
@@ -185,6 +194,8 @@ def summary(spec: BatchSpec, result: BatchResult) -> str:
     lines = []
     levers = ", ".join(f"{k}={value_text(v)}" for k, v in spec.levers.items()) or "none"
     controllers = ", ".join(f"{s}={k}" for s, k in spec.controller_kinds().items())
+    if spec.effective_ai_level() is not None:
+        controllers += f", ai level {spec.effective_ai_level()}"
     lines.append(
         f"Batch of {result.total} runs of {spec.scenario.id}, root seed {spec.root_seed}"
         f" (levers: {levers}; {controllers}; sources {spec.sources})."
