@@ -6,6 +6,7 @@ header comments; the property tests throw random attacks at the 1992 order of ba
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 
@@ -292,7 +293,8 @@ def test_air_support_in_range_joins_and_flies_once():
     plan = plan_attack(state, shusha, ["arm-stepanakert"], "winter")
     assert "arm-helicopters" in plan.air  # based at Goris, 15 hexes (52 km) from Shusha
     assert plan.inputs.attacker.helicopters == pytest.approx(4)
-    assert plan.inputs.attacker.men == pytest.approx(800)  # aircrews are not riflemen
+    # aircrews are not riflemen: the men are the ground unit's alone
+    assert plan.inputs.attacker.men == pytest.approx(state.units["arm-stepanakert"].men)
     again = plan_attack(state, shusha, ["arm-armour"], "winter", air_taken=plan.air)
     assert again.air == ()
 
@@ -435,3 +437,22 @@ def test_a_clifftop_towns_advantages_overlap_rather_than_multiply():
         if key in mods:
             ground *= mods[key].factor
     assert ground == pytest.approx(RULES.ground_cap)
+
+
+def test_winter_cloud_over_the_mountains_halves_the_air_support():
+    """26 January 1992: the aircraft and helicopters in range of Karintak join the attack from
+    Shusha, but in a mountain winter only half their weight counts."""
+    state = game("1992-winter")
+    target = state.units["arm-karintak"].index
+    winter = plan_attack(state, target, ["aze-shusha-omon"], "winter")
+    assert winter.air
+    (weather,) = [m for m in winter.inputs.modifiers if m.key == "weather"]
+    assert weather.side == "attacker" and weather.factor < 1.0
+    assert "cloud" in weather.reason
+    clear = plan_attack(
+        state, target, ["aze-shusha-omon"], "winter",
+        rules=dataclasses.replace(RULES, winter_mountain_air=1.0),
+    )
+    assert odds(winter.inputs).success < odds(clear.inputs).success
+    summer = plan_attack(state, target, ["aze-shusha-omon"], "summer")
+    assert "weather" not in [m.key for m in summer.inputs.modifiers]

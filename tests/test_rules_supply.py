@@ -326,3 +326,35 @@ def test_both_sides_traced_together_match_each_alone():
         occupied = state.occupancy() == SIDE_CODES[side]
         assert np.all((state.control[reached] == SIDE_CODES[side]) | occupied[reached]
                       | np.isin(np.flatnonzero(reached), _deliveries(alone)))
+
+
+def test_a_village_self_defence_lives_on_its_own_stores(monkeypatch):
+    """Karintak, under the Shusha garrison's zone of control, gets nothing by road in January
+    1992; its villagers go short on their own stores instead of being cut off (they held it)."""
+    state = game("1992-winter")
+    us = trace_supply(state, "armenian").units["arm-karintak"]
+    assert us.channel == "" and us.channel_share == 0.0
+    assert supply.CUT_OFF <= us.share < supply.SHORT
+    log, _ = play(state)
+    unit = state.units["arm-karintak"]
+    assert unit.turns_cut == 0 and unit.supply_via == supply.STORES
+    (entry,) = [e for e in entries(log, "stores") if e.data["unit"] == "arm-karintak"]
+    assert "own village's stores" in entry.text
+
+    # Without the rule the village is cut off from the first turn.
+    monkeypatch.setattr(supply, "HOME_STORES", 0.0)
+    state = game("1992-winter")
+    play(state)
+    assert state.units["arm-karintak"].turns_cut == 1
+
+
+def test_village_stores_stay_in_the_village():
+    """Men who leave their village leave its stores behind, and a lost village feeds nobody."""
+    state = game("1992-winter")
+    unit = state.units["arm-karintak"]
+    home = unit.index
+    unit.index = next(j for j in state.theatre.neighbours[home] if j >= 0)
+    assert trace_supply(state, "armenian").units["arm-karintak"].stores == 0.0
+    unit.index = home
+    state.control[home] = SIDE_CODES["azerbaijani"]
+    assert trace_supply(state, "armenian").units["arm-karintak"].stores == 0.0

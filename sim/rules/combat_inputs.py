@@ -21,6 +21,11 @@ factors and reasons. Choices the issue left open:
   the side in range join the first attack of the turn they can reach unless a later attack
   lists them. Each flies once a turn. Their crews do not count as fighting men. The
   defender gets no air support (the orders name the attacker's aircraft only).
+- Winter cloud: in winter, against a defender in mountain or high-mountain terrain, the air
+  support counts at `winter_mountain_air` of its power. Low cloud and fog sit on the
+  Karabakh ridges for days at a time in winter and the days are short, so aircraft and
+  helicopters can support only part of a week's fighting there; in the valleys and on the
+  plains the winter modifier alone applies.
 - Elevation: the defender's hex against the mean height of the attackers' hexes, weighted by
   the attacking power in each; differences under 10 m are noise in a 30" elevation model.
 - River: each attacking hex's share of the power is scaled by 0.7 if a river runs along the
@@ -81,6 +86,8 @@ class CombatRules:
     concentric_three: float = 1.25
     """Attacker from three or more hexes."""
     winter_attacker: float = 0.85
+    winter_mountain_air: float = 0.5
+    """Share of the air support's power that counts in winter over mountains (cloud, fog)."""
     surprise: float = 1.15
     surprise_quiet_turns: int = 4
     supplied_from: float = SHORT
@@ -470,6 +477,14 @@ def _modifiers(
         out.append(Modifier(
             "river", f, "attacker",
             f"{crossing_share:.0%} of the ground attack crosses {river}",
+        ))
+
+    if season == "winter" and air_power > 0 and terrain in ("mountain", "high_mountain"):
+        f = (ground_power + air_power * rules.winter_mountain_air) / total
+        out.append(Modifier(
+            "weather", f, "attacker",
+            "winter cloud over the mountains keeps the aircraft and helicopters grounded "
+            f"much of the week (air support at {rules.winter_mountain_air:.0%})",
         ))
 
     if len(hexes) >= 3:

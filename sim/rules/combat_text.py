@@ -26,6 +26,7 @@ MODIFIER_LABELS: dict[str, str] = {
     "river": "river crossing",
     "concentric": "concentric attack",
     "winter": "winter",
+    "weather": "winter cloud",
     "surprise": "surprise",
 }
 
@@ -37,6 +38,7 @@ WITHOUT: dict[str, str] = {
     "river": "without a river to cross",
     "concentric": "attacking from one side only",
     "winter": "out of winter",
+    "weather": "with clear skies for the aircraft",
     "surprise": "without surprise",
 }
 """How a counterfactual without each modifier is put in a sentence."""

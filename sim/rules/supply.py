@@ -40,8 +40,18 @@ A unit's `supply` is what it received over what it needed (0-1). Below `CUT_OFF`
 off: morale -0.05 a turn, and once it has been cut off for more than `CUT_GRACE_TURNS` turns in
 a row it loses `ATTRITION_RATE` of its men and equipment every turn (hunger, cold, wounded who
 cannot be evacuated, desertion), counted in the side's losses. Below `SHORT` it is short:
-morale -0.02 a turn. The combat phase reads `UnitState.supply` for combat power. A fifth of
-what a side delivers is ammunition put by for combat (`AMMUNITION_SHARE`), added to its stock.
+morale -0.02 a turn.
+
+The combat phase reads `UnitState.supply` for combat power. A fifth of what a side delivers
+is ammunition put by for combat (`AMMUNITION_SHARE`), added to its stock.
+
+Village stores: a militia standing in the village it was raised in (its scenario `place`),
+while its side holds the village, lives on the village's own food, fuel and arms for at least
+`HOME_STORES` of its need however it is cut off. A village's self-defence is its own men
+defending their homes from their own cellars; they go short, not hungry, when the roads are
+closed. Only villages: a town's garrison is far larger than its people's stores could keep,
+and men who leave their village leave its stores behind. Stores feed only the unit itself:
+they add nothing to the side's ammunition stock.
 """
 
 from __future__ import annotations
@@ -54,6 +64,7 @@ import numpy as np
 
 from sim.hexgrid import hex_distance
 from sim.rules.context import TurnContext, season_in
+from sim.rules.control import settlement_at
 from sim.rules.supply_paths import nearest_channel, route_reach, supply_ground
 from sim.rules.supply_words import count, equipment, join, men, place_at, points, where
 from sim.scenario.model import FORCE_FIELDS, Airlift, Blockade, SupplyLine, SupplySource
@@ -84,6 +95,10 @@ MORALE_LOSS_SHORT = 0.02
 CUT_GRACE_TURNS = 2
 ATTRITION_RATE = 0.03
 AMMUNITION_SHARE = 0.2
+HOME_STORES = 0.5
+"""Share of its need a militia draws from its own village's stores (short, not cut off)."""
+STORES = "village stores"
+"""`UnitState.supply_via` of a unit living on its village's stores alone."""
 
 BLOCKADE_BY: dict[str, str] = {
     "armenian": "the Armenian",
@@ -186,9 +201,18 @@ class UnitSupply:
     cost: float
     demand: float
     delivered: float
+    stores: float = 0.0
+    """Drawn from its own village's stores (`HOME_STORES`), beside what the channel brings."""
 
     @property
     def share(self) -> float:
+        if self.demand <= 0:
+            return 1.0 if self.channel or self.stores else 0.0
+        return min(1.0, (self.delivered + self.stores) / self.demand)
+
+    @property
+    def channel_share(self) -> float:
+        """The share the supply channel alone brings, without the village's stores."""
         if self.demand <= 0:
             return 1.0 if self.channel else 0.0
         return min(1.0, self.delivered / self.demand)
@@ -292,15 +316,17 @@ def trace_all(
     _share_capacity(order)
 
     results: dict[str, SupplyResult] = {}
+    homes = _home_villages(state)
     for side in sides:
         units: dict[str, UnitSupply] = {}
         for u, k, demand in drawing[side]:
+            stores = home_stores(state, u, demand, homes)
             if k < 0:
-                units[u.id] = UnitSupply(u.id, "", float("inf"), demand, 0.0)
+                units[u.id] = UnitSupply(u.id, "", float("inf"), demand, 0.0, stores)
                 continue
             flow = order[k]
             got = flow.delivered * demand / flow.demand if flow.demand > 0 else 0.0
-            units[u.id] = UnitSupply(u.id, flow.id, float(cost[u.index]), demand, got)
+            units[u.id] = UnitSupply(u.id, flow.id, float(cost[u.index]), demand, got, stores)
         code = SIDE_CODES[side]
         first = regions.index(code) if code in regions else 0
         mine = (via >= 0) & (region_of[np.maximum(via, 0)] == code)
@@ -310,6 +336,47 @@ def trace_all(
         side_via.setflags(write=False)
         results[side] = SupplyResult(side, season, by_side[side], units, side_cost, side_via)
     return results
+
+
+_HOMES: dict[int, tuple[object, dict[str, int]]] = {}
+
+
+def _home_villages(state: GameState) -> dict[str, int]:
+    """Militia unit id -> hex index of the village it was raised in. Cached per scenario."""
+    scenario = state.scenario
+    cached = _HOMES.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    theatre = state.theatre
+    out: dict[str, int] = {}
+    for unit in scenario.units:
+        if unit.type != "militia":
+            continue
+        index = theatre.index_of(unit.hex)
+        if index is None:
+            continue
+        place = settlement_at(theatre, index)
+        if place is not None and place.kind == "village":
+            out[unit.id] = index
+    if len(_HOMES) >= 16:
+        _HOMES.pop(next(iter(_HOMES)))
+    _HOMES[id(scenario)] = (scenario, out)
+    return out
+
+
+def home_stores(
+    state: GameState, unit: UnitState, demand: float, homes: dict[str, int] | None = None
+) -> float:
+    """Supply points a militia draws this turn from the stores of its own village, which its
+    side still holds; 0 for any other unit or anywhere else."""
+    if homes is None:
+        homes = _home_villages(state)
+    home = homes.get(unit.id)
+    if home is None or unit.index != home or unit.type != "militia":
+        return 0.0
+    if int(state.control[home]) != SIDE_CODES[unit.side]:
+        return 0.0
+    return HOME_STORES * demand
 
 
 def _channels(
@@ -498,6 +565,9 @@ def _apply(ctx: TurnContext, result: SupplyResult) -> None:
         share = us.share
         was_cut = u.turns_cut
         u.supply, u.supply_via = share, us.channel
+        if us.stores > 0 and us.channel_share < CUT_OFF <= share:
+            u.supply_via = STORES
+            _record_stores(ctx, u, us)
         if share < CUT_OFF:
             u.turns_cut += 1
             u.morale = max(0.0, u.morale - MORALE_LOSS_CUT_OFF)
@@ -508,7 +578,7 @@ def _apply(ctx: TurnContext, result: SupplyResult) -> None:
                 _attrition(ctx, u, us)
             continue
         u.turns_cut = 0
-        if was_cut:
+        if was_cut and us.channel_share >= CUT_OFF:
             _record_relief(ctx, u, us, result, was_cut)
         if share < SHORT:
             u.morale = max(0.0, u.morale - MORALE_LOSS_SHORT)
@@ -597,6 +667,18 @@ def _record_cut_off(
         )
     text = f"{u.name} {where(theatre, u.index)} ({men(u.men)}) is cut off from supply: {why}."
     ctx.record("cut_off", text, _unit_data(ctx, u, us))
+
+
+def _record_stores(ctx: TurnContext, u: UnitState, us: UnitSupply) -> None:
+    theatre = ctx.state.theatre
+    text = (
+        f"{u.name} {where(theatre, u.index)} ({men(u.men)}) gets {us.channel_share:.0%} of its "
+        f"needs by road or air but lives on its own village's stores: short of supply "
+        f"({us.share:.0%}), not cut off."
+    )
+    data = _unit_data(ctx, u, us)
+    data["stores"] = us.stores
+    ctx.record("stores", text, data)
 
 
 def _record_relief(

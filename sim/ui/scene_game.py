@@ -1029,7 +1029,12 @@ class GameScene:
             us = result.units.get(u.id) if result is not None else None
             if us is None:
                 continue
-            if not us.channel:
+            if not us.channel and us.stores > 0:
+                out[u.id] = (
+                    f"This turn: no supply channel reaches it; {us.share:.0%} of its need "
+                    "from its own village's stores"
+                )
+            elif not us.channel:
                 out[u.id] = "This turn: no supply channel reaches it (cut off)"
             else:
                 flow = result.channels.get(us.channel)
