@@ -340,6 +340,9 @@ def test_a_village_self_defence_lives_on_its_own_stores(monkeypatch):
     assert unit.turns_cut == 0 and unit.supply_via == supply.STORES
     (entry,) = [e for e in entries(log, "stores") if e.data["unit"] == "arm-karintak"]
     assert "own village's stores" in entry.text
+    log, _ = play(state)  # still on its stores: said once, not every week
+    assert state.units["arm-karintak"].supply_via == supply.STORES
+    assert not [e for e in entries(log, "stores") if e.data["unit"] == "arm-karintak"]
 
     # Without the rule the village is cut off from the first turn.
     monkeypatch.setattr(supply, "HOME_STORES", 0.0)

@@ -564,10 +564,12 @@ def _apply(ctx: TurnContext, result: SupplyResult) -> None:
         u = state.units[uid]
         share = us.share
         was_cut = u.turns_cut
+        was_on_stores = u.supply_via == STORES
         u.supply, u.supply_via = share, us.channel
         if us.stores > 0 and us.channel_share < CUT_OFF <= share:
             u.supply_via = STORES
-            _record_stores(ctx, u, us)
+            if not was_on_stores:  # said once, when the roads close, as for a cut-off unit
+                _record_stores(ctx, u, us)
         if share < CUT_OFF:
             u.turns_cut += 1
             u.morale = max(0.0, u.morale - MORALE_LOSS_CUT_OFF)
