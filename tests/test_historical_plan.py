@@ -159,3 +159,24 @@ def test_a_bad_option_is_a_user_error() -> None:
 
     with pytest.raises(UserError, match="historical"):
         make_controller("historical", "armenian", assembly_days="soon")
+
+
+@pytest.mark.skipif(
+    not (SCENARIOS_DIR / "1992-1994-war.toml").exists(), reason="no whole-war scenario yet"
+)
+def test_a_force_assembling_from_far_off_sets_out_early_enough() -> None:
+    """A force is massed before it attacks: units several turns' march from their assembly area
+    set out that many turns before the start, not only `ASSEMBLY_DAYS` before (and without the
+    longer lead, `max_assembly_days=0`, they would still be holding the line)."""
+    import dataclasses
+
+    scenario = load_scenario("1992-1994-war")
+    session = Session.new(scenario, 1, controllers=historical())
+    state = session.state
+    raid = next(op for op in scenario.operations if op.id == "op-karintak")  # starts 26 Jan
+    for stage, sets_out in (("shusha", False), ("agdam", True)):
+        state.scenario = dataclasses.replace(
+            scenario, operations=(dataclasses.replace(raid, stage=stage),)
+        )
+        assert bool(active_operations(state, "azerbaijani")) is sets_out, stage
+        assert not active_operations(state, "azerbaijani", max_assembly_days=0)

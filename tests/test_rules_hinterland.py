@@ -163,3 +163,36 @@ def test_the_followed_layer_is_part_of_the_checksum_and_copied():
     assert copy.checksum() == state.checksum()
     copy.followed[0] = True
     assert copy.checksum() != state.checksum()
+
+
+@pytest.mark.parametrize("rule_on", [True, False])
+def test_a_cut_off_remnant_keeps_its_own_position_but_not_the_country_around_it(
+    rule_on: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.rules import hinterland
+
+    monkeypatch.setattr(hinterland, "CUT_OFF_HOLD_THEIR_HEX", rule_on)
+    state = game()
+    theatre = state.theatre
+    lachin = theatre.places["lachin"].index
+    clear_district(state, "lachin", "azerbaijani")
+    put_unit(state, "armenian", lachin)
+    far = np.flatnonzero(district_mask(state, "lachin"))
+    hold = int(max(far, key=lambda i: theatre.hex_of(i).distance(theatre.hex_of(lachin))))
+    remnant = put_unit(state, "azerbaijani", hold)
+    remnant.supply = 0.0  # surrounded, nothing getting through
+    turn(state, {"entered": [(lachin, "armenian")]})
+    for _ in range(12):
+        turn(state)
+    around = np.array(
+        [
+            0 < theatre.hex_of(i).distance(theatre.hex_of(hold)) <= DEFENDED_WITHIN
+            for i in range(theatre.n)
+        ]
+    ) & district_mask(state, "lachin")
+    assert state.control[hold] == AZERBAIJANI, "the remnant's own position is taken by fighting"
+    armenian_around = (state.control[around] == ARMENIAN).mean()
+    if rule_on:
+        assert armenian_around > 0.9, "the country around a cut-off remnant went with the town"
+    else:
+        assert armenian_around == 0.0

@@ -7,7 +7,11 @@ records as a success can fail here, and the log says why.
 An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
 
 - before the start they assemble: they march towards the operation's `stage` (or its first
-  objective) over their own side's ground, taking nothing on the way;
+  objective) by the shortest way over their own side's ground, taking nothing on the way.
+  They set out `ASSEMBLY_DAYS` before the start, or earlier if the furthest of them needs
+  more turns than that to get there ("Armenians massed a force to take Fuzuli and Jebrail",
+  source §Agdam, Fuzuli, Jabrail and Zangilan: a force is gathered before it attacks, not
+  fed in as it arrives), though never more than `MAX_ASSEMBLY_DAYS` before;
 - from the start they advance on the first objective their side does not hold, along the
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
@@ -33,23 +37,31 @@ game continued from a save plays on exactly as it would have, and it draws no ra
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 
-from sim.controllers.holding import TurnPlan, distance_to, hold_the_line
+from sim.controllers.holding import TurnPlan, distance_to, hold_the_line, own_ground_distance
 from sim.orders import Order
 from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
+from sim.rules.reach import movement_points
 from sim.scenario.model import Operation
 from sim.state import GameState, UnitState
 
-__all__ = ["ASSEMBLY_DAYS", "HistoricalController", "active_operations"]
+__all__ = ["ASSEMBLY_DAYS", "MAX_ASSEMBLY_DAYS", "HistoricalController", "active_operations"]
 
 ASSEMBLY_DAYS = 10
 """Days before an operation's start in which its units march to their assembly area."""
+MAX_ASSEMBLY_DAYS = 35
+"""The earliest an operation's units set out for its assembly area, in days before its start
+(0 or less: always `ASSEMBLY_DAYS`, whatever the distance)."""
 
 
 def active_operations(
-    state: GameState, side: str, assembly_days: int = ASSEMBLY_DAYS
+    state: GameState,
+    side: str,
+    assembly_days: int = ASSEMBLY_DAYS,
+    max_assembly_days: int = MAX_ASSEMBLY_DAYS,
 ) -> list[tuple[Operation, bool]]:
     """The side's operations that act in the coming turn, by start date, with whether they
     may attack yet (False while the units are still assembling)."""
@@ -63,7 +75,44 @@ def active_operations(
             out.append((op, True))
         elif op.start - dt.timedelta(days=assembly_days) <= last:
             out.append((op, False))
+        elif op.start - dt.timedelta(days=max_assembly_days) <= last:
+            lead = _march_days(state, op, assembly_days, first, last)
+            if op.start - dt.timedelta(days=lead) <= last:
+                out.append((op, False))
     return out
+
+
+def _march_days(
+    state: GameState, op: Operation, assembly_days: int, first: dt.date, last: dt.date
+) -> int:
+    """Days the furthest of the operation's free units needs to reach its assembly area over
+    its side's ground, in whole turns. Units away in an operation that acts now are not
+    waited for; nor are units with no way there over their own side's ground."""
+    goal = op.stage if op.stage is not None else _open_objective(state, op)
+    target = state.theatre.places[goal].index if goal is not None else None
+    if target is None:
+        return assembly_days
+    busy = {
+        uid
+        for other in state.scenario.operations
+        if other is not op
+        and other.side == op.side
+        and other.end >= first
+        and other.start - dt.timedelta(days=assembly_days) <= last
+        for uid in other.units
+    }
+    dist = own_ground_distance(state, op.side, target)
+    days = state.scenario.turn_days
+    turns = 0
+    for uid in op.units:
+        unit = state.units.get(uid)
+        if unit is None or not unit.active or unit.index < 0 or unit.is_air or uid in busy:
+            continue
+        cost = float(dist[unit.index])
+        points = movement_points(unit.type, days)
+        if math.isfinite(cost) and points > 0:
+            turns = max(turns, math.ceil(cost / points))
+    return max(assembly_days, turns * days)
 
 
 class HistoricalController:
@@ -160,6 +209,10 @@ class _Operation:
         assert target is not None
         self.target = target
         dist = distance_to(theatre, plan.season, target)
+        # While assembling, a unit the shortest way over the terrain leaves stuck (it leads into
+        # country the enemy holds, which an assembling unit may not enter) takes the shortest
+        # way over its side's own ground instead.
+        march = None if self.engaged else own_ground_distance(self.state, plan.side, target)
         ground = [u for u in self.units if not u.is_air]
         attacks: dict[int, list[str]] = {}
         movers: list[UnitState] = []
@@ -176,7 +229,11 @@ class _Operation:
         movers.sort(key=lambda u: (dist[u.index], u.id))
         closing = 0.0
         for unit in movers:
-            if self._advance(unit, dist):
+            if self._advance(unit, dist) or (
+                march is not None
+                and math.isfinite(march[unit.index])
+                and self._advance(unit, march)
+            ):
                 closing += unit.men
                 continue
             if self.engaged:

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sim.hexgrid import opposite
+from sim.hexgrid import distance_array, opposite
 from sim.orders import Attack, Move, Order
 from sim.rules.context import season_in
 from sim.rules.control import SETTLEMENT_KINDS, settlement_at
@@ -55,6 +55,7 @@ __all__ = [
     "TurnPlan",
     "distance_to",
     "hold_the_line",
+    "own_ground_distance",
 ]
 
 THREAT_HEXES = 2
@@ -405,3 +406,23 @@ def _rank(theatre: Theatre, index: int) -> int:
 def _guards_town(plan: TurnPlan, index: int) -> bool:
     """A settlement of the side with the enemy near: its garrison is not spare."""
     return settlement_at(plan.state.theatre, index) is not None and _threatened(plan, index)
+
+
+def own_ground_distance(state: GameState, side: str, target: int) -> np.ndarray:
+    """Movement cost from each of the side's hexes to `target` without leaving its ground
+    (inf where there is no such way).
+
+    A target the side does not hold is reached at its nearest own hexes (by hex distance):
+    the edge of the side's ground facing it, where a force gathers to attack it.
+    """
+    theatre = state.theatre
+    own = state.control == SIDE_CODES[side]
+    if own[target]:
+        starts: tuple[int, ...] = (target,)
+    else:
+        q0, r0 = int(theatre.q[target]), int(theatre.r[target])
+        d = distance_array(theatre.q, theatre.r, q0, r0).astype(np.int64)
+        d[~own] = np.iinfo(np.int64).max
+        nearest = int(d.min())
+        starts = tuple(int(i) for i in np.flatnonzero(own & (d == nearest)))
+    return _own_ground_distance(theatre, season_in(state), starts, own.tobytes())

@@ -34,6 +34,7 @@ from sim.rules.hinterland import (
     DEFENDED_WITHIN,
     SETTLEMENT_KINDS,
     by_settlement,
+    cut_off_hexes,
     follow_settlements,
 )
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL, SIDE_ADJECTIVES, SIDE_CODES, SIDE_IDS
@@ -179,7 +180,12 @@ def run(ctx: TurnContext) -> None:
     mopped = mop_up(state)
     state.followed[state.control != before] = False  # taken by units: theirs to hold
     followed = follow_settlements(
-        theatre, state.control, state.occupancy(), state.start_control, state.followed
+        theatre,
+        state.control,
+        state.occupancy(),
+        state.start_control,
+        state.followed,
+        cut_off_hexes(state),
     )
     changed = np.flatnonzero(state.control != before)
 

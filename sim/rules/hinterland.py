@@ -16,6 +16,12 @@ goes over too, spreading outward from that side's ground at most `SPREAD_STEPS` 
 and never into ground within `DEFENDED_WITHIN` hexes of a unit of its holder (troops that
 stand keep what is around them; an attacker has to take it). Hexes that disagreed with their
 town at the start (a village held against its district, say) are left to the units.
+
+Troops cut off from supply keep only the hexes they stand in (`CUT_OFF_HOLD_THEIR_HEX`): a
+surrounded remnant left behind in a district whose town has fallen holds its own position
+until taken, but no longer the villages and pastures around it, which went with the town,
+its people and its administration — as the districts lost in 1993 went whole, with 'most of
+their positions' abandoned (source §Agdam, Fuzuli, Jabrail and Zangilan).
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ import functools
 import numpy as np
 
 from sim.hexgrid import distance_array, grow
+from sim.rules.supply import CUT_OFF
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL
+from sim.state import GameState
 from sim.theatre import Theatre
 
 SETTLEMENT_KINDS: tuple[str, ...] = ("city", "town", "village")
@@ -36,6 +44,9 @@ DEFENDED_WITHIN = 2
 """Hexes within this distance (about 7 km) of a unit of their holder do not change hands."""
 SPREAD_STEPS = 4
 """Hex steps (about 14 km) the change spreads a turn from ground the new holder already has."""
+CUT_OFF_HOLD_THEIR_HEX = True
+"""Whether troops cut off from supply keep only their own hex (False: all units keep the
+ground within `DEFENDED_WITHIN`)."""
 
 
 @functools.lru_cache(maxsize=8)
@@ -77,8 +88,12 @@ def follow_settlements(
     occupancy: np.ndarray,
     start_control: np.ndarray,
     followed: np.ndarray,
+    cut_off: np.ndarray | None = None,
 ) -> np.ndarray:
     """Hand undefended hexes over to the side holding their town; returns their indices.
+
+    `cut_off` (one bool a hex) marks hexes whose every unit is cut off from supply: with
+    `CUT_OFF_HOLD_THEIR_HEX` those units keep their own hex only.
 
     Two cases, both only for hexes that agreed with their town at the start:
     - a hex still in its first holder's hands goes to the side now holding its town;
@@ -103,7 +118,11 @@ def follow_settlements(
         eligible = (first_hands | gone_with_town) & (control == enemy) & (cell_holder == code)
         if not eligible.any():
             continue
-        eligible &= ~grow(nb, occupancy == enemy, DEFENDED_WITHIN)
+        guards = occupancy == enemy
+        around = guards
+        if CUT_OFF_HOLD_THEIR_HEX and cut_off is not None:
+            around = guards & ~cut_off
+        eligible &= ~grow(nb, around, DEFENDED_WITHIN) & ~guards
         reached = control == code
         taken = np.zeros(theatre.n, dtype=bool)
         for _ in range(SPREAD_STEPS):
@@ -132,3 +151,15 @@ def by_settlement(theatre: Theatre, indices: np.ndarray) -> dict[str, int]:
     names = {p.index: p.id for p in theatre.places.values() if p.kind in ANCHOR_KINDS}
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))
     return {names[c]: n for c, n in ordered if c in names}
+
+
+def cut_off_hexes(state: GameState) -> np.ndarray:
+    """Per hex, whether it has ground units and every one of them is cut off from supply."""
+    held = np.zeros(state.theatre.n, dtype=bool)
+    supplied = np.zeros(state.theatre.n, dtype=bool)
+    for u in state.units.values():
+        if u.active and not u.is_air and u.index >= 0:
+            held[u.index] = True
+            if u.supply >= CUT_OFF:
+                supplied[u.index] = True
+    return held & ~supplied
