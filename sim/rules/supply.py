@@ -64,7 +64,6 @@ import numpy as np
 
 from sim.hexgrid import hex_distance
 from sim.rules.context import TurnContext, season_in
-from sim.rules.control import settlement_at
 from sim.rules.supply_paths import nearest_channel, route_reach, supply_ground
 from sim.rules.supply_words import count, equipment, join, men, place_at, points, where
 from sim.scenario.model import FORCE_FIELDS, Airlift, Blockade, SupplyLine, SupplySource
@@ -347,6 +346,10 @@ def _home_villages(state: GameState) -> dict[str, int]:
     cached = _HOMES.get(id(scenario))
     if cached is not None and cached[0] is scenario:
         return cached[1]
+    # Imported here: the control phase reads this module's thresholds (cut-off troops hold
+    # only their own hex), so a module-level import would be circular.
+    from sim.rules.control import settlement_at
+
     theatre = state.theatre
     out: dict[str, int] = {}
     for unit in scenario.units:
