@@ -12,7 +12,10 @@ An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
   closing up spreading over its sides so the attack comes from several directions; a unit that
-  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead.
+  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead,
+  but only at odds of at least `BLOCKER_MIN_ODDS`: history names the objective, not the
+  troops met on the way, and a column does not storm a position twenty times its strength
+  week after week to get past it (it waits where it is instead).
   The units in contact wait while more men are still closing up than are ready to attack,
   unless it is the operation's last turn: the attack goes in with the force history named,
   not piecemeal.
@@ -37,15 +40,24 @@ import datetime as dt
 import numpy as np
 
 from sim.controllers.holding import TurnPlan, distance_to, hold_the_line
-from sim.orders import Order
+from sim.orders import IllegalOrder, Order
+from sim.rules.combat_inputs import plan_attack
+from sim.rules.combat_odds import odds
 from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
 from sim.scenario.model import Operation
 from sim.state import GameState, UnitState
 
-__all__ = ["ASSEMBLY_DAYS", "HistoricalController", "active_operations"]
+__all__ = ["ASSEMBLY_DAYS", "BLOCKER_MIN_ODDS", "HistoricalController", "active_operations"]
 
 ASSEMBLY_DAYS = 10
 """Days before an operation's start in which its units march to their assembly area."""
+
+BLOCKER_MIN_ODDS = 0.5
+"""Least odds (attacker's power over defender's, after every modifier) at which units attack
+enemy troops that stand in their way but are not the operation's objective. Below about 0.5:1
+the rules all but guarantee a repulse with the attackers' heavier losses (tests pin the
+curve), so the attack would only wear the force down before it reaches the objective.
+0 turns the check off (every blocker is attacked, whatever the odds)."""
 
 
 def active_operations(
@@ -185,6 +197,7 @@ class _Operation:
                     attacks.setdefault(pinned, []).append(unit.id)
                     continue
             plan.busy.add(unit.id)
+        attacks = self._worth_attacking(attacks, target)
         if not attacks:
             return
         ready = sum(self.state.units[uid].men for ids in attacks.values() for uid in ids)
@@ -199,6 +212,32 @@ class _Operation:
             if hex_index == main:
                 units += self._air_support(main)
             plan.attack(hex_index, units)
+
+    def _worth_attacking(self, attacks: dict[int, list[str]], target: int) -> dict[int, list[str]]:
+        """The attacks to make: on the objective whatever the odds; on troops in the way only
+        at `BLOCKER_MIN_ODDS` or better (the units of a dropped attack wait where they are)."""
+        if BLOCKER_MIN_ODDS <= 0:
+            return attacks
+        plan = self.plan
+        kept: dict[int, list[str]] = {}
+        for hex_index, ids in attacks.items():
+            if hex_index != target:
+                try:
+                    inputs = plan_attack(
+                        self.state,
+                        hex_index,
+                        ids,
+                        plan.season,
+                        side=self.op.side,
+                        last_combat=self.state.last_combat,
+                    ).inputs
+                except IllegalOrder:
+                    inputs = None
+                if inputs is None or odds(inputs).ratio < BLOCKER_MIN_ODDS:
+                    plan.busy.update(ids)
+                    continue
+            kept[hex_index] = ids
+        return kept
 
     def _last_turn(self) -> bool:
         """Whether the operation ends before the next turn begins."""
