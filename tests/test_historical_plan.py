@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from sim.controllers import controller_rng, make_controller
+from sim.controllers import historical as historical_module
 from sim.controllers.historical import HistoricalController, active_operations
 from sim.orders import Attack
 from sim.rules.legality import check_orders
@@ -159,3 +160,28 @@ def test_a_bad_option_is_a_user_error() -> None:
 
     with pytest.raises(UserError, match="historical"):
         make_controller("historical", "armenian", assembly_days="soon")
+
+
+def _blocker_attacks(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[float]:
+    """Odds of the Armenian attacks of March–April 1993 on Drmbon, which no operation then
+    names: troops standing in the way of the Kalbajar force (whole war, seed 3)."""
+    monkeypatch.setattr(historical_module, "BLOCKER_MIN_ODDS", floor)
+    session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
+    session.play(until=dt.date(1993, 4, 20))
+    return [
+        e.data["ratio"]
+        for e in session.log
+        if e.kind == "combat"
+        and e.data["side"] == "armenian"
+        and e.data.get("place") == "drmbon"
+        and e.date >= dt.date(1993, 3, 1)
+    ]
+
+
+def test_units_on_their_way_do_not_storm_troops_in_their_way_at_hopeless_odds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the floor the Kalbajar force, pinned beside the Azerbaijani brigade at Drmbon,
+    attacks it week after week at about 0.1:1 and is worn away; with it, it waits."""
+    assert any(r < 0.5 for r in _blocker_attacks(monkeypatch, 0.0))
+    assert all(r >= historical_module.BLOCKER_MIN_ODDS for r in _blocker_attacks(monkeypatch, 0.5))
