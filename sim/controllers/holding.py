@@ -55,6 +55,7 @@ __all__ = [
     "TurnPlan",
     "distance_to",
     "hold_the_line",
+    "threat_men",
 ]
 
 THREAT_HEXES = 2
@@ -295,7 +296,7 @@ def _threatened(plan: TurnPlan, index: int) -> bool:
     return known
 
 
-def _threat_men(plan: TurnPlan, index: int) -> float:
+def threat_men(plan: TurnPlan, index: int) -> float:
     """Enemy men within `THREAT_HEXES` of a hex."""
     theatre = plan.state.theatre
     here = theatre.hex_of(index)
@@ -326,7 +327,7 @@ def _garrison_threatened(plan: TurnPlan) -> None:
             continue
         if _rank(theatre, index) > 0:
             continue
-        threat = _threat_men(plan, index)
+        threat = threat_men(plan, index)
         while plan.positions.men[plan.side].get(index, 0.0) < WEAK_GARRISON * threat:
             if not _reinforce(plan, index):
                 break
