@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from sim.controllers import controller_rng, make_controller
+from sim.controllers import historical as historical_module
 from sim.controllers.historical import HistoricalController, active_operations
 from sim.orders import Attack
 from sim.rules.legality import check_orders
@@ -180,3 +181,62 @@ def test_a_force_assembling_from_far_off_sets_out_early_enough() -> None:
         )
         assert bool(active_operations(state, "azerbaijani")) is sets_out, stage
         assert not active_operations(state, "azerbaijani", max_assembly_days=0)
+
+
+def _blocker_attacks(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[float]:
+    """Odds of the Armenian attacks of March–April 1993 on Drmbon, which no operation then
+    names: troops standing in the way of the Kalbajar force (whole war, seed 3)."""
+    monkeypatch.setattr(historical_module, "BLOCKER_MIN_ODDS", floor)
+    session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
+    session.play(until=dt.date(1993, 4, 20))
+    return [
+        e.data["ratio"]
+        for e in session.log
+        if e.kind == "combat"
+        and e.data["side"] == "armenian"
+        and e.data.get("place") == "drmbon"
+        and e.date >= dt.date(1993, 3, 1)
+    ]
+
+
+def test_units_on_their_way_do_not_storm_troops_in_their_way_at_hopeless_odds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the floor the Kalbajar force, pinned beside the Azerbaijani brigade at Drmbon,
+    attacks it week after week at about 0.1:1 and is worn away; with it, it waits."""
+    assert any(r < 0.5 for r in _blocker_attacks(monkeypatch, 0.0))
+    assert all(r >= historical_module.BLOCKER_MIN_ODDS for r in _blocker_attacks(monkeypatch, 0.5))
+
+
+TARTAR_COLUMN = ("aze-brigade-tartar", "aze-tartar", "aze-omon-tartar", "aze-pf-tartar")
+
+
+def _column_after_june_1992(monkeypatch: pytest.MonkeyPatch, ratio: float) -> dict[str, float]:
+    """Men of the Tartar column of the June 1992 offensive in Drmbon (its last objective, a
+    village) and in Mardakert (the town behind it) on 1 August 1992 (whole war, seed 1)."""
+    monkeypatch.setattr(historical_module, "HELD_GARRISON_RATIO", ratio)
+    session = Session.new(load_scenario("1992-1994-war"), 1, controllers=historical())
+    session.play(until=dt.date(1992, 8, 1))
+    state = session.state
+    out = {}
+    for place in ("drmbon", "martakert"):
+        assert state.holder_of(place) == "azerbaijani"
+        index = state.theatre.places[place].index
+        out[place] = sum(
+            u.men for uid in TARTAR_COLUMN if (u := state.units[uid]).active and u.index == index
+        )
+    return out
+
+
+def test_a_finished_offensive_leaves_a_garrison_in_the_village_and_its_reserve_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the rule the whole column (some 5,000 men) stays in Drmbon, on the only road to
+    Mardakert, and Mardakert stands empty; with it Drmbon keeps a garrison sized to the
+    Armenian troops near it and the rest stand in Mardakert as the front's reserve."""
+    ratio = historical_module.HELD_GARRISON_RATIO
+    off = _column_after_june_1992(monkeypatch, 0.0)
+    assert off["drmbon"] > 4000 and off["martakert"] == 0
+    on = _column_after_june_1992(monkeypatch, ratio)
+    assert 0 < on["drmbon"] < off["drmbon"] / 2
+    assert on["martakert"] > on["drmbon"]

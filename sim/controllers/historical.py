@@ -16,13 +16,26 @@ An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
   closing up spreading over its sides so the attack comes from several directions; a unit that
-  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead.
+  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead,
+  but only at odds of at least `BLOCKER_MIN_ODDS`: history names the objective, not the
+  troops met on the way, and a column does not storm a position twenty times its strength
+  week after week to get past it (it waits where it is instead).
   The units in contact wait while more men are still closing up than are ready to attack,
   unless it is the operation's last turn: the attack goes in with the force history named,
   not piecemeal.
   An objective with no enemy troops in it is simply entered;
 - objectives are taken in the order written; once all are held, the units hold them, one
-  of them standing in the last objective if it is empty.
+  of them standing in the last objective if it is empty;
+- once the operation is over, its units standing in one of its objectives that is not a town
+  or city (a village, a pass, a height) keep there a garrison sized to the threat: units go,
+  the strongest first, while those left still have `HELD_GARRISON_RATIO` times the enemy's men
+  within `holding.THREAT_HEXES` (and at least one unit stays). The units let go fall back to the
+  nearest town or city their side holds that they can reach over its ground this turn, to
+  stand there as the reserve of that front and be available to the holding rules. A front
+  was held by garrisons in the villages and the line with the rest behind, not by a whole
+  army left in the last village it took: kept there, the force stands in one hex on the
+  only road, no attack on that village can succeed and no town behind it has a garrison.
+  Towns and cities keep everything: the holding rules already judge what they need.
 
 A unit named in several operations serves the earliest active one that still has something to
 take. Aircraft and helicopters named in an operation support its main attack when in range
@@ -41,20 +54,53 @@ import math
 
 import numpy as np
 
-from sim.controllers.holding import TurnPlan, distance_to, hold_the_line, own_ground_distance
-from sim.orders import Order
+from sim.controllers.holding import (
+    GARRISON_KINDS,
+    TurnPlan,
+    distance_to,
+    hold_the_line,
+    own_ground_distance,
+    threat_men,
+)
+from sim.orders import IllegalOrder, Order
+from sim.rules.combat_inputs import plan_attack
+from sim.rules.combat_odds import odds
 from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
 from sim.rules.reach import movement_points
 from sim.scenario.model import Operation
 from sim.state import GameState, UnitState
 
-__all__ = ["ASSEMBLY_DAYS", "MAX_ASSEMBLY_DAYS", "HistoricalController", "active_operations"]
+__all__ = [
+    "ASSEMBLY_DAYS",
+    "BLOCKER_MIN_ODDS",
+    "HELD_GARRISON_RATIO",
+    "MAX_ASSEMBLY_DAYS",
+    "RESERVE_HEXES",
+    "HistoricalController",
+    "active_operations",
+]
 
 ASSEMBLY_DAYS = 10
 """Days before an operation's start in which its units march to their assembly area."""
 MAX_ASSEMBLY_DAYS = 35
 """The earliest an operation's units set out for its assembly area, in days before its start
 (0 or less: always `ASSEMBLY_DAYS`, whatever the distance)."""
+
+BLOCKER_MIN_ODDS = 0.5
+"""Least odds (attacker's power over defender's, after every modifier) at which units attack
+enemy troops that stand in their way but are not the operation's objective. Below about 0.5:1
+the rules all but guarantee a repulse with the attackers' heavier losses (tests pin the
+curve), so the attack would only wear the force down before it reaches the objective.
+0 turns the check off (every blocker is attacked, whatever the odds)."""
+
+HELD_GARRISON_RATIO = 1.0
+"""Men a finished operation leaves in an objective that is not a town, as a multiple of the
+enemy's men within `holding.THREAT_HEXES` of it: as many as threaten it, since the defender of a
+village has the ground and the odds rules reward that (tests pin the curve). 0 turns the rule
+off (the whole force stays where it ended)."""
+RESERVE_HEXES = 8
+"""Farthest (in hexes) a town may be for the units a finished operation lets go to fall back
+to it as their front's reserve."""
 
 
 def active_operations(
@@ -133,6 +179,8 @@ class HistoricalController:
         plan = TurnPlan(state, self.side)
         for assigned, engaged in self._assign(state, plan):
             _Operation(plan, assigned, engaged).orders()
+        if HELD_GARRISON_RATIO > 0:
+            _stand_down(plan)
         hold_the_line(plan)
         return plan.legal_orders()
 
@@ -242,6 +290,7 @@ class _Operation:
                     attacks.setdefault(pinned, []).append(unit.id)
                     continue
             plan.busy.add(unit.id)
+        attacks = self._worth_attacking(attacks, target)
         if not attacks:
             return
         ready = sum(self.state.units[uid].men for ids in attacks.values() for uid in ids)
@@ -256,6 +305,32 @@ class _Operation:
             if hex_index == main:
                 units += self._air_support(main)
             plan.attack(hex_index, units)
+
+    def _worth_attacking(self, attacks: dict[int, list[str]], target: int) -> dict[int, list[str]]:
+        """The attacks to make: on the objective whatever the odds; on troops in the way only
+        at `BLOCKER_MIN_ODDS` or better (the units of a dropped attack wait where they are)."""
+        if BLOCKER_MIN_ODDS <= 0:
+            return attacks
+        plan = self.plan
+        kept: dict[int, list[str]] = {}
+        for hex_index, ids in attacks.items():
+            if hex_index != target:
+                try:
+                    inputs = plan_attack(
+                        self.state,
+                        hex_index,
+                        ids,
+                        plan.season,
+                        side=self.op.side,
+                        last_combat=self.state.last_combat,
+                    ).inputs
+                except IllegalOrder:
+                    inputs = None
+                if inputs is None or odds(inputs).ratio < BLOCKER_MIN_ODDS:
+                    plan.busy.update(ids)
+                    continue
+            kept[hex_index] = ids
+        return kept
 
     def _last_turn(self) -> bool:
         """Whether the operation ends before the next turn begins."""
@@ -331,3 +406,74 @@ class _Operation:
                     break
         for unit in self.units:
             plan.busy.add(unit.id)
+
+
+# --- after an operation -------------------------------------------------------------------------
+
+
+def _stand_down(plan: TurnPlan) -> None:
+    """Thin out the stacks finished operations left in their objectives (module docstring)."""
+    state = plan.state
+    theatre = state.theatre
+    seen: set[int] = set()
+    ended = sorted(
+        (op for op in state.scenario.operations if op.side == plan.side and op.end < state.date),
+        key=lambda o: (o.start, o.id),
+    )
+    for op in ended:
+        for place in op.objectives:
+            index = theatre.places[place].index
+            if index is None or index in seen or state.control[index] != plan.own_code:
+                continue
+            seen.add(index)
+            if theatre.places[place].kind in GARRISON_KINDS:
+                continue
+            named = {uid for o in ended for uid in o.units if place in o.objectives}
+            _release_surplus(plan, index, named)
+
+
+def _release_surplus(plan: TurnPlan, index: int, named: set[str]) -> None:
+    """Send the units of `named` in hex `index` beyond the garrison it needs to the reserve."""
+    need = HELD_GARRISON_RATIO * threat_men(plan, index)
+    here = sorted(
+        (
+            u
+            for u in plan.ground_units()
+            if u.index == index and u.id in named and u.id not in plan.busy
+        ),
+        key=lambda u: (-u.men, u.id),
+    )
+    for unit in here:
+        if plan.own_units_at(index) <= 1:
+            return
+        if plan.positions.men[plan.side].get(index, 0.0) - unit.men < need:
+            continue
+        town = _reserve_town(plan, unit)
+        if town is not None:
+            plan.move(unit, town)
+
+
+def _reserve_town(plan: TurnPlan, unit: UnitState) -> int | None:
+    """The nearest town or city of the side (by movement cost) that the unit can reach this
+    turn over the side's own ground and stack in, with no enemy in it; None if there is none."""
+    state = plan.state
+    theatre = state.theatre
+    here = theatre.hex_of(unit.index)
+    towns = sorted(
+        {
+            p.index
+            for p in theatre.places.values()
+            if p.index is not None
+            and p.index != unit.index
+            and p.kind in GARRISON_KINDS
+            and state.control[p.index] == plan.own_code
+            and here.distance(theatre.hex_of(p.index)) <= RESERVE_HEXES
+        }
+    )
+    options = plan.destinations(unit, own_ground=True)
+    reachable = [
+        t
+        for t in towns
+        if t in options and not plan.enemy_at(t) and plan.positions.has_room(unit, t)
+    ]
+    return min(reachable, key=lambda t: (options[t], t), default=None)

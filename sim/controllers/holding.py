@@ -56,6 +56,7 @@ __all__ = [
     "distance_to",
     "hold_the_line",
     "own_ground_distance",
+    "threat_men",
 ]
 
 THREAT_HEXES = 2
@@ -296,7 +297,7 @@ def _threatened(plan: TurnPlan, index: int) -> bool:
     return known
 
 
-def _threat_men(plan: TurnPlan, index: int) -> float:
+def threat_men(plan: TurnPlan, index: int) -> float:
     """Enemy men within `THREAT_HEXES` of a hex."""
     theatre = plan.state.theatre
     here = theatre.hex_of(index)
@@ -327,7 +328,7 @@ def _garrison_threatened(plan: TurnPlan) -> None:
             continue
         if _rank(theatre, index) > 0:
             continue
-        threat = _threat_men(plan, index)
+        threat = threat_men(plan, index)
         while plan.positions.men[plan.side].get(index, 0.0) < WEAK_GARRISON * threat:
             if not _reinforce(plan, index):
                 break
