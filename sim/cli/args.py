@@ -80,6 +80,18 @@ def lever_arg(text: str) -> tuple[str, str]:
     return lever.strip(), value.strip()
 
 
+def add_ai_level_option(parser: argparse.ArgumentParser, who: str = "the ai controller") -> None:
+    """The `--ai-level N` option, the same for every command that can give a side to the AI."""
+    parser.add_argument(
+        "--ai-level",
+        type=int,
+        choices=(1, 2, 3),
+        default=None,
+        metavar="N",
+        help=f"strength of {who}: 1 (blunders), 2 (default) or 3 (careful)",
+    )
+
+
 SET_HELP = "set a what-if lever (repeat for several); see: python main.py levers SCENARIO"
 
 

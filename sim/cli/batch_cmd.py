@@ -22,6 +22,7 @@ from sim.batch.executor import (
 from sim.batch.results import parquet_available
 from sim.batch.runner import BatchResult, BatchSpec, run_batch
 from sim.cli.args import (
+    add_ai_level_option,
     add_set_option,
     control_arg,
     lever_settings,
@@ -94,14 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SIDE=KIND,...",
         help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle)",
     )
-    p.add_argument(
-        "--ai-level",
-        type=int,
-        choices=(1, 2, 3),
-        default=None,
-        metavar="N",
-        help="strength of the ai controller: 1 (blunders), 2 (default) or 3 (careful)",
-    )
+    add_ai_level_option(p)
     add_set_option(p)
     p.add_argument(
         "--sources",

@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 
-from sim.cli.args import add_set_option, control_arg, lever_settings, seed_arg, turns_arg
+from sim.cli.args import (
+    add_ai_level_option,
+    add_set_option,
+    control_arg,
+    lever_settings,
+    seed_arg,
+    turns_arg,
+)
 from sim.errors import UserError
 from sim.sides import SIDE_IDS
 
@@ -51,8 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--control", type=control_arg, metavar="SIDE=KIND,...",
                    help="who plays the sides you don't: ai (default), historical or idle,"
                    " e.g. azerbaijani=historical")
-    p.add_argument("--ai-level", type=int, choices=(1, 2, 3), default=None, metavar="N",
-                   help="strength of the ai opponent: 1 (blunders), 2 (default) or 3 (careful)")
+    add_ai_level_option(p, "the ai opponent")
     add_set_option(p)
     p.add_argument("--saves", metavar="DIR", default="saves",
                    help="where the window saves and looks for saves (default ./saves)")

@@ -13,7 +13,14 @@ import sys
 from collections.abc import Mapping
 
 from sim.chronicle import Entry, render, write_jsonl
-from sim.cli.args import add_set_option, control_arg, date_arg, lever_settings, seed_arg
+from sim.cli.args import (
+    add_ai_level_option,
+    add_set_option,
+    control_arg,
+    date_arg,
+    lever_settings,
+    seed_arg,
+)
 from sim.controllers import KINDS, make_controller
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
@@ -86,14 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="who plays each side, e.g. armenian=idle,azerbaijani=idle (default: idle, or as"
         " saved)",
     )
-    p.add_argument(
-        "--ai-level",
-        type=int,
-        choices=(1, 2, 3),
-        default=None,
-        metavar="N",
-        help="strength of the ai controller: 1 (blunders), 2 (default) or 3 (careful)",
-    )
+    add_ai_level_option(p)
     p.add_argument(
         "--sources",
         choices=SOURCES_MODES,
