@@ -337,22 +337,36 @@ def trace_all(
     return results
 
 
-_HOMES: dict[int, tuple[object, dict[str, int]]] = {}
+_HOMES: dict[int, tuple[object, Any]] = {}
+
+
+def _per_scenario(cache: dict[int, tuple[object, Any]], state: GameState, build) -> Any:
+    """`build(state)` worked out once per scenario object (its id, checked against the object
+    itself so a reused id never returns another scenario's value), keeping the last 16."""
+    scenario = state.scenario
+    cached = cache.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    value = build(state)
+    if len(cache) >= 16:
+        cache.pop(next(iter(cache)))
+    cache[id(scenario)] = (scenario, value)
+    return value
 
 
 def _home_villages(state: GameState) -> dict[str, int]:
     """Militia unit id -> hex index of the village it was raised in. Cached per scenario."""
-    scenario = state.scenario
-    cached = _HOMES.get(id(scenario))
-    if cached is not None and cached[0] is scenario:
-        return cached[1]
+    return _per_scenario(_HOMES, state, _find_home_villages)
+
+
+def _find_home_villages(state: GameState) -> dict[str, int]:
     # Imported here: the control phase reads this module's thresholds (cut-off troops hold
     # only their own hex), so a module-level import would be circular.
     from sim.rules.control import settlement_at
 
     theatre = state.theatre
     out: dict[str, int] = {}
-    for unit in scenario.units:
+    for unit in state.scenario.units:
         if unit.type != "militia":
             continue
         index = theatre.index_of(unit.hex)
@@ -361,9 +375,6 @@ def _home_villages(state: GameState) -> dict[str, int]:
         place = settlement_at(theatre, index)
         if place is not None and place.kind == "village":
             out[unit.id] = index
-    if len(_HOMES) >= 16:
-        _HOMES.pop(next(iter(_HOMES)))
-    _HOMES[id(scenario)] = (scenario, out)
     return out
 
 
@@ -375,7 +386,7 @@ def home_stores(
     if homes is None:
         homes = _home_villages(state)
     home = homes.get(unit.id)
-    if home is None or unit.index != home or unit.type != "militia":
+    if home is None or unit.index != home:
         return 0.0
     if int(state.control[home]) != SIDE_CODES[unit.side]:
         return 0.0
@@ -501,7 +512,7 @@ def _share_capacity(order: list[ChannelFlow]) -> None:
             c.delivered = min(ask * scale, c.capacity)
 
 
-_ROUTES: dict[int, tuple[object, dict[str, tuple[np.ndarray, int]]]] = {}
+_ROUTES: dict[int, tuple[object, Any]] = {}
 
 
 def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
@@ -510,10 +521,11 @@ def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
     The join is the route hex nearest to the source's entry hex (the first such along the
     route), so a source placed a hex off the road still feeds it. Cached per scenario object.
     """
+    return _per_scenario(_ROUTES, state, _find_line_routes)
+
+
+def _find_line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
     scenario = state.scenario
-    cached = _ROUTES.get(id(scenario))
-    if cached is not None and cached[0] is scenario:
-        return cached[1]
     theatre = state.theatre
     out: dict[str, tuple[np.ndarray, int]] = {}
     for line in scenario.supply.lines:
@@ -525,9 +537,6 @@ def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
             start = min(range(len(hexes)), key=lambda k: hex_distance(hexes[k], source.hex))
         route.setflags(write=False)
         out[line.id] = (route, start)
-    if len(_ROUTES) >= 16:
-        _ROUTES.pop(next(iter(_ROUTES)))
-    _ROUTES[id(scenario)] = (scenario, out)
     return out
 
 
