@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sim.errors import UserError
+
 NEUTRAL = 0
 ARMENIAN = 1
 AZERBAIJANI = 2
@@ -14,3 +16,14 @@ SIDE_ADJECTIVES: dict[str, str] = {"armenian": "Armenian", "azerbaijani": "Azerb
 
 def other_side(side: str) -> str:
     return "azerbaijani" if side == "armenian" else "armenian"
+
+
+def humans_for(side: str) -> tuple[str, ...]:
+    """The sides a person plays for a `--side` choice (armenian, azerbaijani, both, none)."""
+    if side == "both":
+        return SIDE_IDS
+    if side == "none":
+        return ()
+    if side in SIDE_IDS:
+        return (side,)
+    raise UserError(f"--side must be armenian, azerbaijani, both or none, not {side!r}")

@@ -19,7 +19,7 @@ from sim.cli.args import (
     turns_arg,
 )
 from sim.errors import UserError
-from sim.sides import SIDE_IDS
+from sim.sides import humans_for
 
 SIDES = ("armenian", "azerbaijani", "both", "none")
 
@@ -102,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
     computer = args.control or {}
     if "human" in computer.values():
         raise UserError("--control names the computer's sides; to play both, use --side both")
-    played_sides = SIDE_IDS if side == "both" else () if side == "none" else (side,)
-    for played in played_sides:
+    for played in humans_for(side):
         kind = computer.get(played)
         if kind is not None:
             raise UserError(

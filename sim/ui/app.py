@@ -22,7 +22,7 @@ from sim.errors import UserError
 from sim.scenario import load_scenario
 from sim.scenario.levers import value_text
 from sim.session import Session
-from sim.sides import SIDE_IDS
+from sim.sides import SIDE_IDS, humans_for
 from sim.ui import init_pygame
 from sim.ui.input import action_for
 from sim.ui.panels import Theme
@@ -34,17 +34,6 @@ __all__ = ["DEFAULT_SIZE", "MIN_SIZE", "App", "humans_for"]
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (800, 560)
 FPS = 60
-
-
-def humans_for(side: str) -> tuple[str, ...]:
-    """The sides a person plays for a `--side` choice."""
-    if side == "both":
-        return SIDE_IDS
-    if side == "none":
-        return ()
-    if side in SIDE_IDS:
-        return (side,)
-    raise UserError(f"--side must be armenian, azerbaijani, both or none, not {side!r}")
 
 
 class App:
