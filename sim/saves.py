@@ -12,7 +12,7 @@ The file is JSON, written atomically (a reader never sees half a save):
     {"format": "karabakh-1992-94-save", "version": 1, "program_version": "0.1.0",
      "scenario": {"id": "1992-winter", "sha256": "...", "path": "scenarios/1992-winter.toml"},
      "seed": 7, "sources": "draw",
-     "controllers": {"armenian": "idle", "azerbaijani": "idle"},
+     "controllers": {"armenian": "idle", "azerbaijani": "ai"}, "ai_levels": {"azerbaijani": 3},
      "turns": [{"turn": 1, "date": "1992-01-01", "checksum": "...",
                 "orders": {"armenian": [{"order": "move", "unit": "...", "to": [q, r]}],
                            "azerbaijani": []}}, ...],
@@ -66,9 +66,11 @@ TOP_KEYS = (
     "turns",
     "rng_state",
     "levers",
+    "ai_levels",
 )
-OPTIONAL_KEYS = ("levers",)
-"""Keys a save has only when they say something: `levers` when what-if levers were set."""
+OPTIONAL_KEYS = ("levers", "ai_levels")
+"""Keys a save has only when they say something: `levers` when what-if levers were set,
+`ai_levels` when a side is played by the AI (its `--ai-level`, so a loaded game plays on at it)."""
 _CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 _SCENARIO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _HEX_INT = re.compile(r"^0x[0-9a-f]+$")
@@ -110,6 +112,8 @@ class SaveFile:
     program_version: str
     levers: dict[str, Any] = field(default_factory=dict)
     """What-if levers set for the game, by id: true/false or a number."""
+    ai_levels: dict[str, int] = field(default_factory=dict)
+    """The level of each side the AI played (saves from before the key: the default level)."""
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -133,6 +137,13 @@ def save_data(session: Session) -> dict[str, Any]:
     }
     if session.levers:
         data["levers"] = dict(session.levers)
+    ai_levels = {
+        side: c.level
+        for side, c in session.controllers.items()
+        if c.kind == "ai" and isinstance(getattr(c, "level", None), int)
+    }
+    if ai_levels:
+        data["ai_levels"] = ai_levels
     data["turns"] = [record.to_dict() for record in session.turns]
     data["rng_state"] = rng_state_to_json(session.rng_state)
     return data
@@ -308,7 +319,19 @@ class _SaveReader:
             rng_state=rng_state,
             program_version=program_version,
             levers=self.levers(doc.get("levers", {})),
+            ai_levels=self.ai_levels(doc.get("ai_levels", {})),
         )
+
+    def ai_levels(self, value: Any) -> dict[str, int]:
+        """Side -> AI level 1-3 (the levels the doctrine knows)."""
+        if not isinstance(value, dict):
+            raise self.fail("ai_levels", f"expected a table, found {_show(value)}")
+        for side, level in value.items():
+            if side not in SIDE_IDS:
+                raise self.fail("ai_levels", f"unknown side {_show(side)}")
+            if not _is_int(level) or level not in (1, 2, 3):
+                raise self.fail(f"ai_levels.{side}", f"expected 1, 2 or 3, found {_show(level)}")
+        return dict(value)
 
     def levers(self, value: Any) -> dict[str, Any]:
         """Lever ids and values; whether the scenario has them is checked when it is set up."""

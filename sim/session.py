@@ -145,17 +145,22 @@ class Session:
         path: str | os.PathLike,
         controllers: Mapping[str, Controller] | None = None,
         on_turn: Callable[[TurnRecord], Any] | None = None,
+        ai_level: int | None = None,
     ) -> Session:
         """The saved game, rebuilt by replaying its orders, ready to go on.
 
-        Each side gets the controller given here, else one of the kind the save names.
+        Each side gets the controller given here, else one of the kind the save names; an AI
+        side plays on at `ai_level` when given, else at the level the save records.
         """
         save = read_save(path)
         scenario = find_scenario(save)
         given = dict(controllers or {})
         for side in SIDE_IDS:
             if side not in given:
-                given[side] = make_controller(save.controllers.get(side, "idle"), side)
+                kind = save.controllers.get(side, "idle")
+                level = ai_level if ai_level is not None else save.ai_levels.get(side)
+                options = {"level": level} if kind == "ai" and level is not None else {}
+                given[side] = make_controller(kind, side, **options)
         session = cls.replayed(save, scenario, on_turn)
         session.set_controllers({side: given[side] for side in session.sides})
         return session

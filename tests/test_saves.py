@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.chronicle import to_json_line
-from sim.controllers import ReplayController
+from sim.controllers import ReplayController, make_controller
 from sim.errors import UserError
 from sim.hexgrid import Hex
 from sim.orders import Attack, Move
@@ -135,6 +135,21 @@ def test_controllers_come_from_the_save_unless_given(tmp_path: Path, scenario) -
     assert Session.from_save(path, controllers=given).controllers["azerbaijani"].kind == "replay"
 
 
+def test_an_ai_sides_level_is_saved_and_the_loaded_game_plays_on_at_it(tmp_path: Path, scenario):
+    ai = make_controller("ai", "azerbaijani", level=3)
+    session = Session.new(scenario, 2, controllers={"azerbaijani": ai})
+    session.play_turn()
+    path = tmp_path / "ai.json"
+    session.save(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["ai_levels"] == {"azerbaijani": 3}
+    assert Session.from_save(path).controllers["azerbaijani"].level == 3
+    assert Session.from_save(path, ai_level=1).controllers["azerbaijani"].level == 1
+
+
+def test_a_save_without_an_ai_side_has_no_ai_levels(saved: Path) -> None:
+    assert "ai_levels" not in json.loads(saved.read_text(encoding="utf-8"))
+
+
 def test_a_changed_scenario_is_refused_with_both_hashes(tmp_path: Path) -> None:
     root = tmp_path / "scenarios"
     shutil.copytree(SCENARIOS_DIR / "common", root / "common")
@@ -212,6 +227,10 @@ def _edited(saved: Path, edit) -> str:
         (lambda s: _edited(s, lambda d: d.update(sources="max")), "sources: expected one of"),
         (lambda s: _edited(s, lambda d: d.pop("turns")), "incomplete save, missing: turns"),
         (lambda s: _edited(s, lambda d: d.update(extra=1)), "unexpected keys in a save: extra"),
+        (
+            lambda s: _edited(s, lambda d: d.update(ai_levels={"azerbaijani": 5})),
+            "ai_levels.azerbaijani: expected 1, 2 or 3, found 5",
+        ),
         (
             lambda s: _edited(s, lambda d: d["turns"][1].update(turn=7)),
             "turns[1].turn: expected turn 2, found 7",

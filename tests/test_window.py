@@ -22,6 +22,7 @@ from sim.rules.combat_inputs import plan_attack  # noqa: E402
 from sim.rules.combat_odds import odds  # noqa: E402
 from sim.rules.context import season_of  # noqa: E402
 from sim.rules.reach import reachable  # noqa: E402
+from sim.scenario import load_scenario  # noqa: E402
 from sim.session import Session  # noqa: E402
 from sim.ui.app import App  # noqa: E402
 from sim.ui.input import BINDINGS, action_for, key_label  # noqa: E402
@@ -268,6 +269,29 @@ def test_play_command_opens_a_save(tmp_path):
     b = IdleOpponentApp(load=path, side="azerbaijani", saves_dir=tmp_path)
     assert b.scene.session.state.checksum() == a.scene.session.state.checksum()
     assert b.scene.active_side == "azerbaijani"
+
+
+def test_a_what_if_game_saved_in_the_window_loads_back(tmp_path):
+    levers = {"azerbaijani-stability": "0.5"}
+    a = IdleOpponentApp(scenario=SCENARIO, side="armenian", seed=5, saves_dir=tmp_path,
+                        levers=levers)
+    a.scene.resolve_turn()
+    a.wait_for_turn()
+    path = a.scene.save_to("what-if.json")
+    b = IdleOpponentApp(load=path, side="armenian", saves_dir=tmp_path)
+    assert b.scene.session.levers == a.scene.session.levers == {"azerbaijani-stability": 0.5}
+    assert b.scene.session.state.checksum() == a.scene.session.state.checksum()
+
+
+def test_a_loaded_game_keeps_the_level_of_its_computer_side(tmp_path):
+    level3 = {"azerbaijani": make_controller("ai", "azerbaijani", level=3)}
+    session = Session.new(load_scenario(SCENARIO), 4, controllers=level3)
+    path = tmp_path / "level3.json"
+    session.save(path)
+    loaded = App(load=path, side="armenian", saves_dir=tmp_path, threaded=False)
+    assert loaded.scene.session.controllers["azerbaijani"].level == 3
+    chosen = App(load=path, side="armenian", saves_dir=tmp_path, threaded=False, ai_level=1)
+    assert chosen.scene.session.controllers["azerbaijani"].level == 1
 
 
 # --- keyboard only -----------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
                 f"{' and '.join(given)} cannot be given with --load: the game's"
                 " scenario, seed, sources and levers come from the save"
             )
-        return Session.from_save(args.load, controllers), args.load
+        level = getattr(args, "ai_level", None)
+        return Session.from_save(args.load, controllers, ai_level=level), args.load
     if not args.scenario:
         raise UserError("give a SCENARIO and a --seed to start a game, or --load SAVE to go on")
     if args.seed is None:

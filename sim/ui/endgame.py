@@ -176,7 +176,7 @@ def replay_with_territory(
         for side, orders in record.orders.items():
             recorded.setdefault(side, {})[record.turn] = [order_from_dict(o) for o in orders]
     replay = {side: ReplayController(side, recorded[side]) for side in recorded}
-    session = Session.new(scenario, save.seed, save.sources, replay)
+    session = Session.new(scenario, save.seed, save.sources, replay, levers=save.levers)
     points = [territory_now(session, timeline)]
     for record in save.turns:
         if session.finished or record.date != session.state.date:

@@ -883,7 +883,10 @@ class GameScene:
         self.status = f"Loading {path.name}…"
         self.modal_text = path.name
         self.worker.start(
-            "load", lambda: replay_with_territory(path, controllers, self.timeline)
+            "load",
+            lambda: replay_with_territory(
+                path, self.app.with_saved_levels(controllers, path), self.timeline
+            ),
         )
 
     def _modal_action(self, action: str, spec: str) -> None:
