@@ -456,3 +456,26 @@ def test_winter_cloud_over_the_mountains_halves_the_air_support():
     assert odds(winter.inputs).success < odds(clear.inputs).success
     summer = plan_attack(state, target, ["aze-shusha-omon"], "summer")
     assert "weather" not in [m.key for m in summer.inputs.modifiers]
+
+
+@pytest.mark.parametrize("ramp", [True, False])
+def test_a_garrison_getting_less_of_its_supply_holds_worse(ramp):
+    # The same town held by a garrison that gets seven-tenths of its need and by one that gets
+    # three-tenths: both are short, but the worse-fed one is the easier to take. With the ramp
+    # off every short unit counts the same 0.8 (the rule's switch).
+    rules = dataclasses.replace(RULES, supply_ramp=ramp)
+    state = game("combat_khojaly.toml")
+    target = state.units["aze-khojaly"].index
+    chances = {}
+    for share in (0.7, 0.3):
+        state.units["aze-khojaly"].supply = share
+        plan = plan_attack(state, target, ["arm-north"], "summer", rules=rules)
+        assert plan.supply[1] == "short of supply"
+        chances[share] = odds(plan.inputs).success
+    if ramp:
+        assert chances[0.3] > chances[0.7] + 0.02
+        assert rules.supply_factor(0.3)[0] < rules.short_of_supply < rules.supply_factor(0.7)[0]
+    else:
+        assert chances[0.3] == pytest.approx(chances[0.7])
+    assert rules.supply_factor(RULES.supplied_from)[0] == 1.0
+    assert rules.supply_factor(RULES.cut_off_below - 0.01)[0] == RULES.cut_off

@@ -9,9 +9,14 @@ Every weight lives in `CombatRules` (one frozen value, `RULES`); the numbers are
 defaults the issue asked for, and each combat entry records the modifiers it used with their
 factors and reasons. Choices the issue left open:
 
-- Supply: a unit's supply factor is 1.0 when at least 75% of its need arrived, 0.8 when short,
-  0.5 when cut off (under 25% arrived: the supply phase's `SHORT` and `CUT_OFF`). A side's
-  units are averaged weighted by combat power.
+- Supply: a unit's supply factor is 1.0 when at least 75% of its need arrived and 0.5 when cut
+  off (under 25% arrived: the supply phase's `SHORT` and `CUT_OFF`). In between, when short, it
+  rises in step with the share that arrived (`supply_ramp`): a garrison that gets two-fifths
+  of its ammunition and food fights worse than one that gets seven-tenths, and a flat 0.8 for
+  both made a town hanging on one long mountain road (Shusha on the Lachin road in spring 1992,
+  "the region's last bastion", source §Capture of Shusha) as strong as one a little short.
+  Switched off, every short unit counts 0.8. A side's units are averaged weighted by combat
+  power.
 - Ammunition: each artillery piece in a combat fires `shells_per_piece` supply points (one
   point is one railway car, about 50 t; 0.1 is some 150-200 shells a gun in a week's
   fighting). The guns fire at the share of that need the side's stock can meet.
@@ -95,7 +100,11 @@ class CombatRules:
     cut_off_below: float = CUT_OFF
     """Supply share below which a unit counts as cut off (the supply phase's threshold)."""
     short_of_supply: float = 0.8
+    """Supply factor of a short unit when `supply_ramp` is off."""
     cut_off: float = 0.5
+    supply_ramp: bool = True
+    """Between cut off and supplied the factor rises linearly with the share that arrived,
+    from `cut_off` to 1.0 (False: a flat `short_of_supply`)."""
     shells_per_piece: float = 0.1
     """Supply points (railway cars) one artillery piece fires in one combat."""
     equipment_loss: float = 1.0
@@ -133,7 +142,10 @@ class CombatRules:
         if share >= self.supplied_from:
             return 1.0, "supplied"
         if share >= self.cut_off_below:
-            return self.short_of_supply, "short of supply"
+            if not self.supply_ramp:
+                return self.short_of_supply, "short of supply"
+            t = (share - self.cut_off_below) / (self.supplied_from - self.cut_off_below)
+            return self.cut_off + t * (1.0 - self.cut_off), "short of supply"
         return self.cut_off, "cut off"
 
 
@@ -322,10 +334,16 @@ def build_inputs(
 
 
 def _supply_word(factor: float, rules: CombatRules) -> str:
-    """Name the averaged supply factor of a side by the nearest unit state."""
-    if factor >= (1.0 + rules.short_of_supply) / 2:
+    """Name the averaged supply factor of a side by the nearest unit state (with the ramp, any
+    factor the text shows below 1.00 is short and only one near the floor is cut off)."""
+    if rules.supply_ramp:
+        supplied_from, cut_below = 0.995, rules.cut_off + 0.05
+    else:
+        supplied_from = (1.0 + rules.short_of_supply) / 2
+        cut_below = (rules.short_of_supply + rules.cut_off) / 2
+    if factor >= supplied_from:
         return "supplied"
-    if factor >= (rules.short_of_supply + rules.cut_off) / 2:
+    if factor >= cut_below:
         return "short of supply"
     return "cut off"
 
