@@ -196,3 +196,38 @@ def test_a_cut_off_remnant_keeps_its_own_position_but_not_the_country_around_it(
         assert armenian_around > 0.9, "the country around a cut-off remnant went with the town"
     else:
         assert armenian_around == 0.0
+
+
+@pytest.mark.parametrize("on_stores", [True, False])
+def test_a_village_militia_on_its_stores_keeps_its_village_but_not_the_country(
+    on_stores: bool,
+) -> None:
+    """A militia fed by its village's stores alone is short, not cut off, in combat; but no
+    road reaches it, so the district's country goes with the fallen town around it."""
+    from sim.rules.supply import STORES
+
+    state = game()
+    theatre = state.theatre
+    lachin = theatre.places["lachin"].index
+    clear_district(state, "lachin", "azerbaijani")
+    put_unit(state, "armenian", lachin)
+    far = np.flatnonzero(district_mask(state, "lachin"))
+    hold = int(max(far, key=lambda i: theatre.hex_of(i).distance(theatre.hex_of(lachin))))
+    militia = put_unit(state, "azerbaijani", hold)
+    militia.supply = 0.5
+    militia.supply_via = STORES if on_stores else "lachin-road"
+    turn(state, {"entered": [(lachin, "armenian")]})
+    for _ in range(12):
+        turn(state)
+    around = np.array(
+        [
+            0 < theatre.hex_of(i).distance(theatre.hex_of(hold)) <= DEFENDED_WITHIN
+            for i in range(theatre.n)
+        ]
+    ) & district_mask(state, "lachin")
+    assert state.control[hold] == AZERBAIJANI
+    armenian_around = (state.control[around] == ARMENIAN).mean()
+    if on_stores:
+        assert armenian_around > 0.9, "a militia on its stores kept the country around it"
+    else:
+        assert armenian_around == 0.0, "a unit supplied by road keeps the country around it"

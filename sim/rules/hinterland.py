@@ -21,7 +21,9 @@ Troops cut off from supply keep only the hexes they stand in (`CUT_OFF_HOLD_THEI
 surrounded remnant left behind in a district whose town has fallen holds its own position
 until taken, but no longer the villages and pastures around it, which went with the town,
 its people and its administration — as the districts lost in 1993 went whole, with 'most of
-their positions' abandoned (source §Agdam, Fuzuli, Jabrail and Zangilan).
+their positions' abandoned (source §Agdam, Fuzuli, Jabrail and Zangilan). A village militia
+living on its own village's stores (`sim.rules.supply.HOME_STORES`) counts as cut off here:
+the stores feed the men in the village, and the roads to the country around it are closed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import functools
 import numpy as np
 
 from sim.hexgrid import distance_array, grow
-from sim.rules.supply import CUT_OFF
+from sim.rules.supply import CUT_OFF, STORES
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL
 from sim.state import GameState
 from sim.theatre import Theatre
@@ -154,12 +156,13 @@ def by_settlement(theatre: Theatre, indices: np.ndarray) -> dict[str, int]:
 
 
 def cut_off_hexes(state: GameState) -> np.ndarray:
-    """Per hex, whether it has ground units and every one of them is cut off from supply."""
+    """Per hex, whether it has ground units and every one of them is cut off from supply (a
+    militia on its village's stores alone counts as cut off: no road reaches it)."""
     held = np.zeros(state.theatre.n, dtype=bool)
     supplied = np.zeros(state.theatre.n, dtype=bool)
     for u in state.units.values():
         if u.active and not u.is_air and u.index >= 0:
             held[u.index] = True
-            if u.supply >= CUT_OFF:
+            if u.supply >= CUT_OFF and u.supply_via != STORES:
                 supplied[u.index] = True
     return held & ~supplied
