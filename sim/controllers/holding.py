@@ -13,15 +13,7 @@ more, so the plan's results come from the operations and the rules, not from thi
    the strongest free units that can reach it this turn until it has (a gun battery does not
    hold a capital against a brigade next door); it may draw them from the garrison of a
    threatened town, but never that town's last unit.
-3. An enemy pocket — a hex outside any settlement whose enemy ground units are all cut off
-   from supply — is attacked by the side's free units next to it when together they have at
-   least `MOP_UP_MIN_ODDS` (the rules' own odds: power after every modifier). Remnants of a
-   lost garrison left behind the front do not hold out for years: the side that surrounds
-   them clears them when it is sure of it (after Shusha fell on 9 May 1992 its defenders
-   "retreat[ed]", source §Capture of Shusha; none sat out the war behind Armenian lines). A
-   settlement's last unit never leaves it for this, and pockets in villages and towns are left
-   to the operations, as in history.
-4. A gap in the line — an empty hex of the side's next to enemy troops and next to a garrisoned
+3. A gap in the line — an empty hex of the side's next to enemy troops and next to a garrisoned
    settlement, by which the enemy could walk round it — is filled by the nearest spare unit
    (one of several in a hex, so the hex stays held, and never from a threatened settlement's
    garrison) within `GAP_HEXES`, marching over as many turns as it takes.
@@ -44,9 +36,7 @@ from functools import lru_cache
 import numpy as np
 
 from sim.hexgrid import distance_array, opposite
-from sim.orders import Attack, IllegalOrder, Move, Order
-from sim.rules.combat_inputs import plan_attack
-from sim.rules.combat_odds import odds
+from sim.orders import Attack, Move, Order
 from sim.rules.context import season_in
 from sim.rules.control import SETTLEMENT_KINDS, settlement_at
 from sim.rules.legality import check_orders
@@ -60,7 +50,6 @@ from sim.theatre import Theatre
 __all__ = [
     "GAP_HEXES",
     "GARRISON_KINDS",
-    "MOP_UP_MIN_ODDS",
     "THREAT_HEXES",
     "WEAK_GARRISON",
     "TurnPlan",
@@ -78,10 +67,6 @@ GAP_HEXES = 6
 """Spare units this close to a gap (in hexes) march to fill it, over as many turns as it takes."""
 GARRISON_KINDS: tuple[str, ...] = SETTLEMENT_KINDS[:2]
 """Settlements worth a garrison of their own when threatened: cities and towns."""
-MOP_UP_MIN_ODDS = 3.0
-"""Least odds (attacker's power over defender's, after every modifier) at which free units
-attack a cut-off enemy pocket next to them: at 3:1 the rules take the hex about 80% of the
-time (tests pin the curve), so the attack is a clearing, not a gamble. 0 turns the step off."""
 
 
 @lru_cache(maxsize=256)
@@ -209,7 +194,6 @@ def hold_the_line(plan: TurnPlan) -> None:
     """Orders for the side's units that have none yet (see the module docstring)."""
     _fall_back(plan)
     _garrison_threatened(plan)
-    _mop_up(plan)
     _fill_gaps(plan)
 
 
@@ -372,43 +356,6 @@ def _reinforce(plan: TurnPlan, index: int) -> bool:
         return False
     plan.move(chosen, index)
     return True
-
-
-def _mop_up(plan: TurnPlan) -> None:
-    """Attack cut-off enemy pockets in open country at `MOP_UP_MIN_ODDS` or better."""
-    if MOP_UP_MIN_ODDS <= 0:
-        return
-    state = plan.state
-    theatre = state.theatre
-    for target in sorted(plan.positions.units[plan.enemy]):
-        if settlement_at(theatre, target) is not None:
-            continue
-        enemy = [
-            u for u in state.active_units(plan.enemy) if u.index == target and not u.is_air
-        ]
-        if not enemy or any(u.supply >= CUT_OFF for u in enemy):
-            continue
-        attackers = [u.id for j in plan.neighbours(target) for u in _spare_at(plan, j)]
-        if not attackers:
-            continue
-        try:
-            inputs = plan_attack(
-                state, target, attackers, plan.season, side=plan.side,
-                last_combat=state.last_combat,
-            ).inputs
-        except IllegalOrder:
-            continue
-        if odds(inputs).ratio >= MOP_UP_MIN_ODDS:
-            plan.attack(target, attackers)
-
-
-def _spare_at(plan: TurnPlan, index: int) -> list[UnitState]:
-    """Free units in a hex that may leave it to attack (attackers that take a hex advance into
-    it): all of them in open country, all but the strongest in a settlement, which stays."""
-    here = [u for u in _free(plan) if u.index == index]
-    if settlement_at(plan.state.theatre, index) is None or len(here) < plan.own_units_at(index):
-        return here
-    return sorted(here, key=lambda u: (-u.men, u.id))[1:]
 
 
 def _fill_gaps(plan: TurnPlan) -> None:
