@@ -36,6 +36,10 @@ concerns, each taking the units it needs from those still free:
    cut-off units to relieve them, or toward enemy-held aims; units in contact hold and dig
    in.
 
+Throughout, hexes a political limit of the scenario keeps the side out of (`[[limits]]`,
+e.g. Armenia proper for the Azerbaijani side) are neither attacked, nor moved into, nor
+counted as goals: what the historical leadership would not do, the AI does not either.
+
 Finally level-1 blunders and, for a doctrine with `turmoil`, orders lost to political
 turmoil are drawn from the controller's generator, and every order is checked with
 `sim.rules.legality.check_orders` against the position as the rules see it: only legal
@@ -193,6 +197,7 @@ class _Planner:
         self.siege: dict[int, float] = {}
         self.supply = None
         self.fed = np.ones(self.theatre.n, dtype=bool)
+        self.barred = self.objectives.barred
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -234,7 +239,11 @@ class _Planner:
         if self.searches >= self.doctrine.search_budget:
             return None
         self.searches += 1
-        return search(self.view.state, unit, self.view.season, self.view.positions)
+        found = search(self.view.state, unit, self.view.season, self.view.positions)
+        if not self.barred:
+            return found
+        barred = (self.barred & found.cost.keys()) - {found.origin}
+        return replace(found, full=found.full | barred) if barred else found
 
     def _enemy_within(self, index: int, radius: int) -> bool:
         return any(self.distance(e.index, index) <= radius for e in self.view.enemies)
@@ -478,6 +487,8 @@ class _Planner:
         all_air = [a.id for a in self.view.air]
         ranked: list[tuple[float, int, float]] = []
         for target in sorted(self.enemy_at):
+            if target in self.barred:
+                continue
             units = sorted(self._attackers(target))
             if not units:
                 continue
@@ -599,6 +610,8 @@ class _Planner:
         for index, weight in self.objectives.place.items():
             if weight < KEY_PLACE or self.control[index] != self.enemy_code:
                 continue
+            if index in self.barred:
+                continue
             held = self.enemy_at.get(index)
             if not held:
                 continue
@@ -666,7 +679,7 @@ class _Planner:
         for index, w in obj.place.items():
             if self.control[index] != self.enemy_code or index in self.enemy_at:
                 continue
-            if not seen[index]:
+            if not seen[index] or index in self.barred:
                 continue
             goals.append((-(w + self.own_routes.get(index, 0.0)), index))
         goals.sort()
@@ -702,6 +715,7 @@ class _Planner:
             options = [
                 j for j in self.nb[u.index]
                 if area[j] > 0
+                and j not in self.barred
                 and self.control[j] == self.enemy_code
                 and j not in self.enemy_at
                 and not self._in_contact(j)
@@ -722,6 +736,7 @@ class _Planner:
             for i, v in self.enemy_routes.items()
             if self.control[i] == self.enemy_code
             and i not in self.enemy_at
+            and i not in self.barred
             and i not in self.view.positions.zoc[self.side]
         }
         if not routes:
@@ -766,6 +781,8 @@ class _Planner:
         goals: dict[int, float] = {}
         own_ground = self.code
         for target in self.enemy_at:
+            if target in self.barred:
+                continue
             value = self.staging.get(target) or 0.5 * self._attack_value(target)
             value = max(value, self.siege.get(target, 0.0))
             for j in self.nb[target]:
@@ -776,7 +793,7 @@ class _Planner:
                 if j not in self.enemy_at:
                     goals[j] = max(goals.get(j, 0.0), value)
         for index in self.objectives.own_aims | self.objectives.enemy_aims:
-            if self.control[index] == self.enemy_code:
+            if self.control[index] == self.enemy_code and index not in self.barred:
                 goals[index] = max(goals.get(index, 0.0), self.objectives.weight(index))
         ranked = sorted(goals.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked[:MAX_GOALS]
