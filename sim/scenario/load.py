@@ -47,7 +47,14 @@ from sim.scenario.records import (
 from sim.theatre import Theatre, load_theatre
 
 RECORD_KINDS = (
-    "sides", "control", "units", "blockades", "events", "victory", "operations", "levers",
+    "sides",
+    "control",
+    "units",
+    "blockades",
+    "events",
+    "victory",
+    "operations",
+    "levers",
     "limits",
 )
 SUPPLY_KINDS = ("sources", "lines", "airlifts")
