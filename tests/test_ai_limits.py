@@ -16,6 +16,8 @@ import pytest
 from sim.controllers import controller_rng, make_controller
 from sim.game import initial_state, make_rng
 from sim.orders import Attack, Move
+from sim.rules.legality import check_orders
+from sim.rules.reach import Positions
 from sim.scenario import ScenarioError, load_scenario
 from sim.session import Session
 from sim.sides import SIDE_CODES
@@ -49,6 +51,8 @@ def test_the_azerbaijani_ai_does_not_cross_into_armenia_proper(level):
     moves = [o for o in orders if isinstance(o, Move)]
     assert not [a for a in attacks if _in_armenia(state, a.target)]
     assert not [m for m in moves if _in_armenia(state, m.to)]
+    for verdict in check_orders(state, "azerbaijani", moves, Positions.of(state), "summer"):
+        assert not [i for i in verdict.path if _in_armenia(state, state.theatre.hex_of(i))]
 
 
 @pytest.mark.parametrize("level", (1, 2, 3))
@@ -124,3 +128,19 @@ def test_a_limit_without_a_source_is_reported(tmp_path):
         tmp_path, '[[limits]]\nid = "x"\nside = "azerbaijani"\nareas = ["nkao"]\ntext = "t"\n'
     )
     assert len(problems) == 1 and "source" in problems[0]
+
+
+def test_a_cut_off_unit_breaks_out_of_an_ordinary_town_rather_than_starve_in_it():
+    """Only a victory place (or the capital) is held to the last by a cut-off garrison."""
+    scenario = load_scenario(
+        Path(__file__).parent / "scenarios" / "ai_cut_off.toml", theatre=load_theatre()
+    )
+    state = initial_state(scenario, make_rng(0), "midpoint", load_theatre())
+    town = state.theatre.places["qubadli"]
+    assert town.kind == "town"
+    state.units["arm-company"].index = town.index
+    state.control[town.index] = SIDE_CODES["armenian"]
+    controller = make_controller("ai", "armenian", level=2)
+    orders = controller.orders(state.copy(), controller_rng(0, "armenian", 0))
+    assert [o.unit for o in orders if isinstance(o, Move)] == ["arm-company"]
+    assert "pulls back toward supply" in controller.last_plan.reasons["arm-company"]

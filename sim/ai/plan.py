@@ -71,7 +71,7 @@ from sim.ai.evaluate import (
     strength,
     threat_at,
 )
-from sim.ai.objectives import OWN_AIM, Objectives, objectives_for, route_values
+from sim.ai.objectives import ENEMY_AIM, OWN_AIM, Objectives, objectives_for, route_values
 from sim.ai.view import SideView, side_view
 from sim.orders import Attack, Move, Order
 from sim.rules.combat_inputs import RULES
@@ -91,13 +91,15 @@ GARRISON_RADIUS = 3
 always keep one); places further behind the front are left to the reserves."""
 ALWAYS_GARRISON = 5.0
 """Places worth this much (cities, supply entries, aims) keep a garrison wherever the enemy is."""
-HOLD_CUT_OFF = KEY_PLACE
+HOLD_CUT_OFF = ENEMY_AIM
+"""A cut-off unit in a place worth this much (a victory place, the capital) holds it rather
+than pulling back; in an ordinary town it breaks out while it still can: a pocket starves,
+and men lost to hunger and surrender weigh on national morale far more than a town given up."""
 AIM_WATCH = 3
 """Hexes within which visible enemy units count as a threat to a victory place (a turn's
 march on the roads; other places watch two hexes)."""
 AIM_PREMIUM = 1.5
 """A victory place wants this much more defence for the same threat."""
-"""A cut-off unit in a place worth this much holds it rather than pulling back."""
 RELIEF = 3.0
 """Value added to an attack that frees a cut-off unit or to a move toward one."""
 RETAKE = 3.0
@@ -240,10 +242,27 @@ class _Planner:
             return None
         self.searches += 1
         found = search(self.view.state, unit, self.view.season, self.view.positions)
-        if not self.barred:
+        if not self.barred or not (self.barred & found.cost.keys()):
             return found
-        barred = (self.barred & found.cost.keys()) - {found.origin}
-        return replace(found, full=found.full | barred) if barred else found
+        return replace(found, full=found.full | self._barred_ways(found))
+
+    def _barred_ways(self, found: Search) -> frozenset[int]:
+        """Hexes of a search that lie in barred ground or are reached through it: moving
+        through a hex takes it as surely as stopping there."""
+        tainted: dict[int, bool] = {found.origin: False}
+
+        def through(i: int) -> bool:
+            chain = []
+            while i not in tainted:
+                chain.append(i)
+                i = found.previous[i]
+            bad = tainted[i]
+            for j in reversed(chain):
+                bad = bad or j in self.barred
+                tainted[j] = bad
+            return tainted[chain[0]] if chain else bad
+
+        return frozenset(i for i in found.cost if through(i))
 
     def _enemy_within(self, index: int, radius: int) -> bool:
         return any(self.distance(e.index, index) <= radius for e in self.view.enemies)
@@ -710,7 +729,7 @@ class _Planner:
             return
         pos = self.view.positions
         for u in list(self.free.values()):
-            if self._in_contact(u.index):
+            if self._in_contact(u.index) or not self.fed[u.index]:
                 continue
             options = [
                 j for j in self.nb[u.index]
@@ -874,10 +893,15 @@ class _Planner:
         )
         kept = []
         for v in verdicts:
-            if v.legal:
-                kept.append(v.order)
-            else:
+            if not v.legal:
                 self.plan.dropped.append((v.order, str(v.error)))
+            elif self.barred and any(i in self.barred for i in v.path[1:]):
+                self.plan.dropped.append((v.order, "its way runs through ground kept out of"))
+            else:
+                kept.append(v.order)
+        if len(kept) < len(self.plan.orders) and self.barred:
+            self.plan.orders = kept
+            return self._legal()
         self.plan.orders = kept
 
 
