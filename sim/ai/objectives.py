@@ -12,6 +12,9 @@ Read once per scenario and side (the scenario and map never change during a game
   line's capacity and to the share of the route beyond it (a cut near the source starves
   the whole line); an own route hex held by the enemy is worth opening the same way.
 
+- political limits (`[[limits]]`): the hexes the side's leadership would not attack or enter
+  (`barred`), which the planner leaves alone whatever they are worth.
+
 Weights are in "objective points": a hex worth nothing is 0, the capital of the region about
 15. The planner adds them to the value of attacks, defences and moves.
 """
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.rules.supply import line_open, line_routes, turn_days
+from sim.scenario.control import area_mask
 from sim.state import GameState
 
 OWN_AIM = 10.0
@@ -59,6 +63,8 @@ class Objectives:
     enemy_aims: frozenset[int]
     lines: tuple[tuple[str, str, np.ndarray, np.ndarray], ...]
     """(line id, side, route hexes, value per route hex) for both sides' supply lines."""
+    barred: frozenset[int] = frozenset()
+    """Hexes a political limit keeps the side out of: no attack on them, no move into them."""
 
     def weight(self, index: int) -> float:
         return self.place.get(index, 0.0) + float(self.area[index])
@@ -117,6 +123,11 @@ def _build(state: GameState, side: str) -> Objectives:
     for a in scenario.supply.airlifts:
         add(theatre.index_of(a.hex), AIRLIFT, a.to)
     area.setflags(write=False)
+    barred = np.zeros(theatre.n, dtype=bool)
+    for limit in scenario.limits:
+        if limit.side == side:
+            for where in limit.areas:
+                barred |= area_mask(where, theatre)
     return Objectives(
         side=side,
         place=place,
@@ -125,6 +136,7 @@ def _build(state: GameState, side: str) -> Objectives:
         own_aims=frozenset(own_aims),
         enemy_aims=frozenset(enemy_aims),
         lines=_line_values(state),
+        barred=frozenset(np.flatnonzero(barred).tolist()),
     )
 
 

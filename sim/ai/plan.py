@@ -36,6 +36,10 @@ concerns, each taking the units it needs from those still free:
    cut-off units to relieve them, or toward enemy-held aims; units in contact hold and dig
    in.
 
+Throughout, hexes a political limit of the scenario keeps the side out of (`[[limits]]`,
+e.g. Armenia proper for the Azerbaijani side) are neither attacked, nor moved into, nor
+counted as goals: what the historical leadership would not do, the AI does not either.
+
 Finally level-1 blunders and, for a doctrine with `turmoil`, orders lost to political
 turmoil are drawn from the controller's generator, and every order is checked with
 `sim.rules.legality.check_orders` against the position as the rules see it: only legal
@@ -67,7 +71,7 @@ from sim.ai.evaluate import (
     strength,
     threat_at,
 )
-from sim.ai.objectives import OWN_AIM, Objectives, objectives_for, route_values
+from sim.ai.objectives import ENEMY_AIM, OWN_AIM, Objectives, objectives_for, route_values
 from sim.ai.view import SideView, side_view
 from sim.orders import Attack, Move, Order
 from sim.rules.combat_inputs import RULES
@@ -87,13 +91,15 @@ GARRISON_RADIUS = 3
 always keep one); places further behind the front are left to the reserves."""
 ALWAYS_GARRISON = 5.0
 """Places worth this much (cities, supply entries, aims) keep a garrison wherever the enemy is."""
-HOLD_CUT_OFF = KEY_PLACE
+HOLD_CUT_OFF = ENEMY_AIM
+"""A cut-off unit in a place worth this much (a victory place, the capital) holds it rather
+than pulling back; in an ordinary town it breaks out while it still can: a pocket starves,
+and men lost to hunger and surrender weigh on national morale far more than a town given up."""
 AIM_WATCH = 3
 """Hexes within which visible enemy units count as a threat to a victory place (a turn's
 march on the roads; other places watch two hexes)."""
 AIM_PREMIUM = 1.5
 """A victory place wants this much more defence for the same threat."""
-"""A cut-off unit in a place worth this much holds it rather than pulling back."""
 RELIEF = 3.0
 """Value added to an attack that frees a cut-off unit or to a move toward one."""
 RETAKE = 3.0
@@ -193,6 +199,7 @@ class _Planner:
         self.siege: dict[int, float] = {}
         self.supply = None
         self.fed = np.ones(self.theatre.n, dtype=bool)
+        self.barred = self.objectives.barred
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -234,7 +241,28 @@ class _Planner:
         if self.searches >= self.doctrine.search_budget:
             return None
         self.searches += 1
-        return search(self.view.state, unit, self.view.season, self.view.positions)
+        found = search(self.view.state, unit, self.view.season, self.view.positions)
+        if not self.barred or not (self.barred & found.cost.keys()):
+            return found
+        return replace(found, full=found.full | self._barred_ways(found))
+
+    def _barred_ways(self, found: Search) -> frozenset[int]:
+        """Hexes of a search that lie in barred ground or are reached through it: moving
+        through a hex takes it as surely as stopping there."""
+        tainted: dict[int, bool] = {found.origin: False}
+
+        def through(i: int) -> bool:
+            chain = []
+            while i not in tainted:
+                chain.append(i)
+                i = found.previous[i]
+            bad = tainted[i]
+            for j in reversed(chain):
+                bad = bad or j in self.barred
+                tainted[j] = bad
+            return tainted[chain[0]] if chain else bad
+
+        return frozenset(i for i in found.cost if through(i))
 
     def _enemy_within(self, index: int, radius: int) -> bool:
         return any(self.distance(e.index, index) <= radius for e in self.view.enemies)
@@ -478,6 +506,8 @@ class _Planner:
         all_air = [a.id for a in self.view.air]
         ranked: list[tuple[float, int, float]] = []
         for target in sorted(self.enemy_at):
+            if target in self.barred:
+                continue
             units = sorted(self._attackers(target))
             if not units:
                 continue
@@ -599,6 +629,8 @@ class _Planner:
         for index, weight in self.objectives.place.items():
             if weight < KEY_PLACE or self.control[index] != self.enemy_code:
                 continue
+            if index in self.barred:
+                continue
             held = self.enemy_at.get(index)
             if not held:
                 continue
@@ -666,7 +698,7 @@ class _Planner:
         for index, w in obj.place.items():
             if self.control[index] != self.enemy_code or index in self.enemy_at:
                 continue
-            if not seen[index]:
+            if not seen[index] or index in self.barred:
                 continue
             goals.append((-(w + self.own_routes.get(index, 0.0)), index))
         goals.sort()
@@ -697,11 +729,12 @@ class _Planner:
             return
         pos = self.view.positions
         for u in list(self.free.values()):
-            if self._in_contact(u.index):
+            if self._in_contact(u.index) or not self.fed[u.index]:
                 continue
             options = [
                 j for j in self.nb[u.index]
                 if area[j] > 0
+                and j not in self.barred
                 and self.control[j] == self.enemy_code
                 and j not in self.enemy_at
                 and not self._in_contact(j)
@@ -722,6 +755,7 @@ class _Planner:
             for i, v in self.enemy_routes.items()
             if self.control[i] == self.enemy_code
             and i not in self.enemy_at
+            and i not in self.barred
             and i not in self.view.positions.zoc[self.side]
         }
         if not routes:
@@ -766,6 +800,8 @@ class _Planner:
         goals: dict[int, float] = {}
         own_ground = self.code
         for target in self.enemy_at:
+            if target in self.barred:
+                continue
             value = self.staging.get(target) or 0.5 * self._attack_value(target)
             value = max(value, self.siege.get(target, 0.0))
             for j in self.nb[target]:
@@ -776,7 +812,7 @@ class _Planner:
                 if j not in self.enemy_at:
                     goals[j] = max(goals.get(j, 0.0), value)
         for index in self.objectives.own_aims | self.objectives.enemy_aims:
-            if self.control[index] == self.enemy_code:
+            if self.control[index] == self.enemy_code and index not in self.barred:
                 goals[index] = max(goals.get(index, 0.0), self.objectives.weight(index))
         ranked = sorted(goals.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked[:MAX_GOALS]
@@ -857,10 +893,15 @@ class _Planner:
         )
         kept = []
         for v in verdicts:
-            if v.legal:
-                kept.append(v.order)
-            else:
+            if not v.legal:
                 self.plan.dropped.append((v.order, str(v.error)))
+            elif self.barred and any(i in self.barred for i in v.path[1:]):
+                self.plan.dropped.append((v.order, "its way runs through ground kept out of"))
+            else:
+                kept.append(v.order)
+        if len(kept) < len(self.plan.orders) and self.barred:
+            self.plan.orders = kept
+            return self._legal()
         self.plan.orders = kept
 
 

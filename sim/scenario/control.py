@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.model import ControlRule, Scenario
+from sim.scenario.model import Area, ControlRule, Scenario
 from sim.sides import ARMENIAN, AZERBAIJANI, NEUTRAL, SIDE_CODES
 
 if TYPE_CHECKING:
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 COUNTRY_SIDES: dict[str, int] = {"ARM": ARMENIAN, "AZE": AZERBAIJANI}
 
 
-def area_mask(rule: ControlRule, theatre: Theatre) -> np.ndarray:
-    """Boolean per hex: the hexes a control rule's area covers."""
+def area_mask(rule: ControlRule | Area, theatre: Theatre) -> np.ndarray:
+    """Boolean per hex: the hexes a control rule's area (or an `Area`) covers."""
     if rule.kind == "nkao":
         return theatre.nkao
     if rule.kind == "country":

@@ -37,6 +37,7 @@ from sim.scenario.records import (
     read_blockade,
     read_control,
     read_header,
+    read_limit,
     read_side,
     read_supply_line,
     read_supply_source,
@@ -46,7 +47,15 @@ from sim.scenario.records import (
 from sim.theatre import Theatre, load_theatre
 
 RECORD_KINDS = (
-    "sides", "control", "units", "blockades", "events", "victory", "operations", "levers"
+    "sides",
+    "control",
+    "units",
+    "blockades",
+    "events",
+    "victory",
+    "operations",
+    "levers",
+    "limits",
 )
 SUPPLY_KINDS = ("sources", "lines", "airlifts")
 TOP_KEYS = ("scenario", *RECORD_KINDS[:3], "supply", *RECORD_KINDS[3:])
@@ -257,12 +266,14 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
     victory = _read_all(ctx, entries, "victory", read_victory)
     operations = _read_all(ctx, entries, "operations", read_operation)
     levers = _read_all(ctx, entries, "levers", read_lever)
+    limits = _read_all(ctx, entries, "limits", read_limit)
     all_included = len(includes) == len(header.include)
     check_sides(report, Origin(main.display), sides, complete=all_included)
     check_references(report, units, sources, lines, airlifts, blockades, events)
     unique(report, operations, "operation")
     check_operations(report, operations, {u.id: u for u in units})
     check_levers(report, levers)
+    unique(report, limits, "limit")
     if report:
         raise ScenarioError(report.problems)
     files = (main, *includes)
@@ -291,6 +302,7 @@ def load_scenario(scenario: str | os.PathLike, theatre: Theatre | None = None) -
         operations=operations,
         dormant_events=tuple(e for e in events if not e.enabled),
         levers=levers,
+        limits=limits,
     )
 
 

@@ -328,6 +328,30 @@ class VictoryCondition:
 
 
 @dataclass(frozen=True, slots=True)
+class Area:
+    """Ground named as a `[[control]]` rule names it: `kind` country, nkao, district or place."""
+
+    text: str
+    kind: str
+    ref: str | None
+    radius_km: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A political limit on one side's AI: ground its leadership would not attack or enter.
+
+    The rules forbid nothing: a player may cross the line; the AI playing `side` does not."""
+
+    id: str
+    side: str
+    areas: tuple[Area, ...]
+    text: str
+    provenance: Provenance | None = None
+    where: Origin = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     title: str
@@ -350,6 +374,8 @@ class Scenario:
     dormant_events: tuple[Event, ...] = ()
     """Events written with `enabled = false`: they fire only when a lever switches them on."""
     levers: tuple[Lever, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    """Political limits on the AI (`[[limits]]`)."""
 
     @property
     def turns(self) -> int:

@@ -19,8 +19,10 @@ from sim.scenario.model import (
     ONE,
     ZERO,
     Airlift,
+    Area,
     Blockade,
     ControlRule,
+    Limit,
     Origin,
     Side,
     SupplyLine,
@@ -65,6 +67,7 @@ BLOCKADE_BY = (*SIDE_IDS, "turkey", "other")
 BLOCKADE_KEYS = ("id", "by", "target", "from", "until", "reduction", *PROVENANCE_KEYS)
 VICTORY_KINDS = ("hold_places", "hold_districts")
 VICTORY_KEYS = ("side", "kind", "places", "districts", "text")
+LIMIT_KEYS = ("id", "side", "areas", "text", *PROVENANCE_KEYS)
 AREA_FORMS = ("country:<code>", "nkao", "district:<id>", "place:<place>")
 NOWHERE_HEX = Hex(0, 0)
 
@@ -165,10 +168,41 @@ def read_control(ctx: Context, origin: Origin, table: dict) -> ControlRule | Non
     return ControlRule(area, kind, canonical, side or "", radius, as_of, prov, origin)
 
 
+def read_limit(ctx: Context, origin: Origin, table: dict) -> Limit | None:
+    """A political limit: the ground it covers, named as `[[control]]` rules name it, and
+    always a source or an estimate's reasoning (it says what a leadership would not do)."""
+    f = Fields(ctx.report, origin, table, LIMIT_KEYS)
+    prov = f.provenance()
+    limit_id = f.text("id", required=True)
+    side = f.choice("side", SIDE_IDS, required=True)
+    names = f.texts("areas", required=True)
+    text = f.text("text", required=True, default="") or ""
+    if prov is None:
+        ctx.report.add(
+            origin, (), 'a limit needs source = "..." or estimate = true with why = "..."'
+        )
+    if f.has("areas") and table["areas"] == []:
+        f.problem("areas", expected="at least one area", found="an empty array")
+    areas = []
+    for i, name in enumerate(names):
+        kind, _, ref = name.partition(":")
+        found = _control_area(ctx, f, origin, kind, ref, name, ("areas", i))
+        if found is not None:
+            areas.append(Area(name, found[0], found[1]))
+    if limit_id is None or len(areas) != len(names):
+        return None
+    return Limit(limit_id, side or "", tuple(areas), text, prov, origin)
+
+
 def _control_area(
-    ctx: Context, f: Fields, origin: Origin, kind: str, ref: str, area: str
+    ctx: Context,
+    f: Fields,
+    origin: Origin,
+    kind: str,
+    ref: str,
+    area: str,
+    path: tuple = ("area",),
 ) -> tuple[str, str | None] | None:
-    path = ("area",)
     if area == "nkao":
         return "nkao", None
     if kind == "country" and ref:
@@ -183,7 +217,7 @@ def _control_area(
     if hint and hint != "nkao":
         hint = f"{hint}:{ref}" if ref else None
     f.problem(
-        "area", expected="one of " + ", ".join(AREA_FORMS), found=describe(area), suggestion=hint
+        path, expected="one of " + ", ".join(AREA_FORMS), found=describe(area), suggestion=hint
     )
     return None
 
