@@ -7,7 +7,9 @@ records as a success can fail here, and the log says why.
 An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
 
 - before the start they assemble: they march towards the operation's `stage` (or its first
-  objective) by the shortest way over their own side's ground, taking nothing on the way.
+  objective) by the shortest way over their own side's ground (`ASSEMBLE_OVER_OWN_GROUND`; to
+  an objective the enemy holds, along the terrain's way as far as their ground allows, which
+  brings them to the side of it the attack will come from), taking nothing on the way.
   They set out `ASSEMBLY_DAYS` before the start, or earlier if the furthest of them needs
   more turns than that to get there ("Armenians massed a force to take Fuzuli and Jebrail",
   source §Agdam, Fuzuli, Jabrail and Zangilan: a force is gathered before it attacks, not
@@ -16,10 +18,14 @@ An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
   closing up spreading over its sides so the attack comes from several directions; a unit that
-  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead,
-  but only at odds of at least `BLOCKER_MIN_ODDS`: history names the objective, not the
-  troops met on the way, and a column does not storm a position twenty times its strength
-  week after week to get past it (it waits where it is instead).
+  finds enemy troops in its way first tries to go round them (`BYPASS_BLOCKERS`: another move
+  that brings it nearer the objective, say by the hills rather than the road through the plain
+  where they stand), so that the force moves on together from one objective to the next rather
+  than part of it fighting for the road while the rest goes on alone; one that cannot, or is
+  pinned by their zone of control, attacks them instead, but only at odds of at least
+  `BLOCKER_MIN_ODDS`: history names the objective, not the troops met on the way, and a
+  column does not storm a position twenty times its strength week after week to get past it
+  (it waits where it is instead).
   The units in contact wait while more men are still closing up than are ready to attack,
   unless it is the operation's last turn: the attack goes in with the force history named,
   not piecemeal.
