@@ -185,8 +185,15 @@ def test_a_force_assembling_from_far_off_sets_out_early_enough() -> None:
 
 def _blocker_attacks(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[float]:
     """Odds of the Armenian attacks of March–April 1993 on Drmbon, which no operation then
-    names: troops standing in the way of the Kalbajar force (whole war, seed 3)."""
+    names: troops standing in the way of the Kalbajar force (whole war, seed 3). The force
+    meets them there when it assembles along the terrain's way rather than over its own ground
+    and fights whatever stands in its way (`ASSEMBLE_OVER_OWN_GROUND` and `BYPASS_BLOCKERS`
+    off), which is the case this floor is tried on. (The plan judges the odds with the supply
+    its units had at the start of the turn; the supply phase can still lower them before the
+    fight.)"""
     monkeypatch.setattr(historical_module, "BLOCKER_MIN_ODDS", floor)
+    monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", False)
+    monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", False)
     session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
     session.play(until=dt.date(1993, 4, 20))
     return [

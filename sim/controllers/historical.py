@@ -17,13 +17,14 @@ An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
 - from the start they advance on the first objective their side does not hold, along the
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
-  closing up spreading over its sides so the attack comes from several directions; a unit that
-  finds enemy troops in its way first tries to go round them (`BYPASS_BLOCKERS`: another move
-  that brings it nearer the objective, say by the hills rather than the road through the plain
-  where they stand), so that the force moves on together from one objective to the next rather
-  than part of it fighting for the road while the rest goes on alone; one that cannot, or is
-  pinned by their zone of control, attacks them instead, but only at odds of at least
-  `BLOCKER_MIN_ODDS`: history names the objective, not the troops met on the way, and a
+  closing up spreading over its sides so the attack comes from several directions; once the
+  first objective is taken, a unit that finds enemy troops in its way to the next first tries
+  to go round them (`BYPASS_BLOCKERS`: another move that brings it nearer the objective, say by
+  the hills rather than the road through the plain where they stand), so that the force moves
+  on together from one objective to the next rather than part of it fighting for the road
+  while the rest goes on alone; a unit that finds enemy troops in its way and cannot go round
+  them, or is pinned by their zone of control, attacks them instead, but only at odds of at
+  least `BLOCKER_MIN_ODDS`: history names the objective, not the troops met on the way, and a
   column does not storm a position twenty times its strength week after week to get past it
   (it waits where it is instead).
   The units in contact wait while more men are still closing up than are ready to attack,
@@ -110,11 +111,13 @@ curve), so the attack would only wear the force down before it reaches the objec
 0 turns the check off (every blocker is attacked, whatever the odds)."""
 
 BYPASS_BLOCKERS = True
-"""Whether a unit that finds enemy troops in its way (not in the objective) first tries to get
-nearer the objective by another way, attacking them only if no move brings it nearer (True),
-or attacks them at once (False). The shortest way is often the road through the plain where
-the enemy stands; a column that can go round by the hills does so rather than fight for the
-road while the rest of the operation waits for it."""
+"""Whether, once an operation has taken its first objective, a unit that finds enemy troops in
+its way to the next (not in the objective) first tries to get nearer the objective by another
+way, attacking them only if no move brings it nearer (True), or attacks them at once (False).
+The shortest way is often the road through the plain where the enemy stands; a column that
+can go round by the hills does so rather than fight for the road while the rest of the force
+goes on alone. Not before the first objective: there the troops in the way are the front the
+attack has to break, and going round them leads into pockets where the attackers are cut off."""
 
 HELD_GARRISON_RATIO = 1.0
 """Men a finished operation leaves in an objective that is not a town, as a multiple of the
@@ -293,7 +296,7 @@ class _Operation:
             if unit.id in plan.busy:
                 continue
             hit = self._attack_target(unit, target, dist) if self.engaged else None
-            if hit is not None and BYPASS_BLOCKERS and hit != target:
+            if hit is not None and hit != target and self._moving_on():
                 hit = None  # tries to get past first; attacks them only if it cannot
             if hit is not None:
                 attacks.setdefault(hit, []).append(unit.id)
@@ -328,6 +331,14 @@ class _Operation:
             if hex_index == main:
                 units += self._air_support(main)
             plan.attack(hex_index, units)
+
+    def _moving_on(self) -> bool:
+        """Whether the operation has taken an objective and moves on to the next, its units
+        going round troops in their way (`BYPASS_BLOCKERS`)."""
+        if not BYPASS_BLOCKERS:
+            return False
+        held = [self.state.holder_of(p) == self.op.side for p in self.op.objectives]
+        return bool(held) and held[0]
 
     def _ways(
         self, unit: UnitState, dist: np.ndarray, march: np.ndarray | None
