@@ -185,8 +185,15 @@ def test_a_force_assembling_from_far_off_sets_out_early_enough() -> None:
 
 def _blocker_attacks(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[float]:
     """Odds of the Armenian attacks of March–April 1993 on Drmbon, which no operation then
-    names: troops standing in the way of the Kalbajar force (whole war, seed 3)."""
+    names: troops standing in the way of the Kalbajar force (whole war, seed 3). The force
+    meets them there when it assembles along the terrain's way rather than over its own ground
+    and fights whatever stands in its way (`ASSEMBLE_OVER_OWN_GROUND` and `BYPASS_BLOCKERS`
+    off), which is the case this floor is tried on. (The plan judges the odds with the supply
+    its units had at the start of the turn; the supply phase can still lower them before the
+    fight.)"""
     monkeypatch.setattr(historical_module, "BLOCKER_MIN_ODDS", floor)
+    monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", False)
+    monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", False)
     session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
     session.play(until=dt.date(1993, 4, 20))
     return [
@@ -240,3 +247,60 @@ def test_a_finished_offensive_leaves_a_garrison_in_the_village_and_its_reserve_b
     on = _column_after_june_1992(monkeypatch, ratio)
     assert 0 < on["drmbon"] < off["drmbon"] / 2
     assert on["martakert"] > on["drmbon"]
+
+
+def _tank_group_from_hadrut(monkeypatch: pytest.MonkeyPatch, own_ground: bool) -> int:
+    """Hexes between Hadrut, where the force for Fuzuli and Jabrail assembles, and the second
+    tank group, which sets out from the Lachin corridor, when the offensive opens on 10 August
+    1993 (whole war, seed 5)."""
+    monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", own_ground)
+    session = Session.new(load_scenario("1992-1994-war"), 5, controllers=historical())
+    session.play(until=dt.date(1993, 8, 9))
+    state = session.state
+    unit = state.units["arm-tank-regiment-2"]
+    hadrut = state.theatre.places["hadrut"].index
+    return state.theatre.hex_of(unit.index).distance(state.theatre.hex_of(hadrut))
+
+
+@pytest.mark.skipif(
+    not (SCENARIOS_DIR / "1992-1994-war.toml").exists(), reason="no whole-war scenario yet"
+)
+def test_an_assembling_unit_marches_over_its_own_ground_and_arrives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Following the terrain's shortest way, which runs into the Azerbaijani-held Qubadli
+    district, the tank group walks to the edge of its ground and back, turn after turn, and is
+    still by the corridor when the offensive opens; marching over its own ground it is there."""
+    assert _tank_group_from_hadrut(monkeypatch, False) > 8
+    assert _tank_group_from_hadrut(monkeypatch, True) <= 5
+
+
+def _men_attacking_jabrail(monkeypatch: pytest.MonkeyPatch, bypass: bool) -> float:
+    """Most men of the operation on Fuzuli and Jabrail that attack Jabrail in one turn before
+    its window closes on 10 September 1993 (whole war, seed 12)."""
+    monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", bypass)
+    session = Session.new(load_scenario("1992-1994-war"), 12, controllers=historical())
+    session.play(until=dt.date(1993, 9, 10))
+    return max(
+        (
+            sum(a["before"]["men"] for a in e.data["attackers"] if not a["air"])
+            for e in session.log
+            if e.kind == "combat"
+            and e.data["side"] == "armenian"
+            and e.data.get("place") == "jabrayil"
+        ),
+        default=0.0,
+    )
+
+
+@pytest.mark.skipif(
+    not (SCENARIOS_DIR / "1992-1994-war.toml").exists(), reason="no whole-war scenario yet"
+)
+def test_a_force_goes_round_troops_in_its_way_rather_than_fight_for_the_road(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After Fuzuli falls the shortest way to Jabrail runs through the plain where the Fuzuli
+    brigade stands: fighting for it, the force never reaches Jabrail; going round by the hills,
+    most of it attacks Jabrail together."""
+    assert _men_attacking_jabrail(monkeypatch, False) == 0
+    assert _men_attacking_jabrail(monkeypatch, True) > 3000

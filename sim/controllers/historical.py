@@ -7,7 +7,9 @@ records as a success can fail here, and the log says why.
 An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
 
 - before the start they assemble: they march towards the operation's `stage` (or its first
-  objective) by the shortest way over their own side's ground, taking nothing on the way.
+  objective) by the shortest way over their own side's ground (`ASSEMBLE_OVER_OWN_GROUND`; to
+  an objective the enemy holds, along the terrain's way as far as their ground allows, which
+  brings them to the side of it the attack will come from), taking nothing on the way.
   They set out `ASSEMBLY_DAYS` before the start, or earlier if the furthest of them needs
   more turns than that to get there ("Armenians massed a force to take Fuzuli and Jebrail",
   source §Agdam, Fuzuli, Jabrail and Zangilan: a force is gathered before it attacks, not
@@ -15,11 +17,16 @@ An operation's units act from `ASSEMBLY_DAYS` before its start to its end:
 - from the start they advance on the first objective their side does not hold, along the
   cheapest way over the terrain (taking the empty enemy-held hexes they pass), and every
   unit next to it attacks it, whatever the odds (history says they attacked), the units
-  closing up spreading over its sides so the attack comes from several directions; a unit that
-  finds enemy troops in its way, or is pinned by their zone of control, attacks them instead,
-  but only at odds of at least `BLOCKER_MIN_ODDS`: history names the objective, not the
-  troops met on the way, and a column does not storm a position twenty times its strength
-  week after week to get past it (it waits where it is instead).
+  closing up spreading over its sides so the attack comes from several directions; once the
+  first objective is taken, a unit that finds enemy troops in its way to the next first tries
+  to go round them (`BYPASS_BLOCKERS`: another move that brings it nearer the objective, say by
+  the hills rather than the road through the plain where they stand), so that the force moves
+  on together from one objective to the next rather than part of it fighting for the road
+  while the rest goes on alone; a unit that finds enemy troops in its way and cannot go round
+  them, or is pinned by their zone of control, attacks them instead, but only at odds of at
+  least `BLOCKER_MIN_ODDS`: history names the objective, not the troops met on the way, and a
+  column does not storm a position twenty times its strength week after week to get past it
+  (it waits where it is instead).
   The units in contact wait while more men are still closing up than are ready to attack,
   unless it is the operation's last turn: the attack goes in with the force history named,
   not piecemeal.
@@ -71,8 +78,10 @@ from sim.scenario.model import Operation
 from sim.state import GameState, UnitState
 
 __all__ = [
+    "ASSEMBLE_OVER_OWN_GROUND",
     "ASSEMBLY_DAYS",
     "BLOCKER_MIN_ODDS",
+    "BYPASS_BLOCKERS",
     "HELD_GARRISON_RATIO",
     "MAX_ASSEMBLY_DAYS",
     "RESERVE_HEXES",
@@ -86,12 +95,29 @@ MAX_ASSEMBLY_DAYS = 35
 """The earliest an operation's units set out for its assembly area, in days before its start
 (0 or less: always `ASSEMBLY_DAYS`, whatever the distance)."""
 
+ASSEMBLE_OVER_OWN_GROUND = True
+"""Whether units assembling in an area their side holds follow the shortest way over their
+side's own ground (True) or the terrain's shortest way as far as their own ground allows,
+taking their own ground's only when that leaves them stuck (False). The terrain's way often
+runs up to the enemy's edge and stops there: a unit following it walks to that edge, finds no
+way on, walks back along its own ground the next turn, and so to and fro, and never reaches
+the assembly area."""
+
 BLOCKER_MIN_ODDS = 0.5
 """Least odds (attacker's power over defender's, after every modifier) at which units attack
 enemy troops that stand in their way but are not the operation's objective. Below about 0.5:1
 the rules all but guarantee a repulse with the attackers' heavier losses (tests pin the
 curve), so the attack would only wear the force down before it reaches the objective.
 0 turns the check off (every blocker is attacked, whatever the odds)."""
+
+BYPASS_BLOCKERS = True
+"""Whether, once an operation has taken its first objective, a unit that finds enemy troops in
+its way to the next (not in the objective) first tries to get nearer the objective by another
+way, attacking them only if no move brings it nearer (True), or attacks them at once (False).
+The shortest way is often the road through the plain where the enemy stands; a column that
+can go round by the hills does so rather than fight for the road while the rest of the force
+goes on alone. Not before the first objective: there the troops in the way are the front the
+attack has to break, and going round them leads into pockets where the attackers are cut off."""
 
 HELD_GARRISON_RATIO = 1.0
 """Men a finished operation leaves in an objective that is not a town, as a multiple of the
@@ -257,9 +283,11 @@ class _Operation:
         assert target is not None
         self.target = target
         dist = distance_to(theatre, plan.season, target)
-        # While assembling, a unit the shortest way over the terrain leaves stuck (it leads into
-        # country the enemy holds, which an assembling unit may not enter) takes the shortest
-        # way over its side's own ground instead.
+        # While assembling, a unit takes the shortest way over its side's own ground; the
+        # shortest way over the terrain may lead into country the enemy holds, which an
+        # assembling unit may not enter, and following it up to the enemy's edge and back
+        # costs the march whole turns (the module docstring). Only a unit with no way there
+        # over its own ground follows the terrain.
         march = None if self.engaged else own_ground_distance(self.state, plan.side, target)
         ground = [u for u in self.units if not u.is_air]
         attacks: dict[int, list[str]] = {}
@@ -268,6 +296,8 @@ class _Operation:
             if unit.id in plan.busy:
                 continue
             hit = self._attack_target(unit, target, dist) if self.engaged else None
+            if hit is not None and hit != target and self._moving_on():
+                hit = None  # tries to get past first; attacks them only if it cannot
             if hit is not None:
                 attacks.setdefault(hit, []).append(unit.id)
             else:
@@ -277,11 +307,7 @@ class _Operation:
         movers.sort(key=lambda u: (dist[u.index], u.id))
         closing = 0.0
         for unit in movers:
-            if self._advance(unit, dist) or (
-                march is not None
-                and math.isfinite(march[unit.index])
-                and self._advance(unit, march)
-            ):
+            if any(self._advance(unit, way) for way in self._ways(unit, dist, march)):
                 closing += unit.men
                 continue
             if self.engaged:
@@ -305,6 +331,28 @@ class _Operation:
             if hex_index == main:
                 units += self._air_support(main)
             plan.attack(hex_index, units)
+
+    def _moving_on(self) -> bool:
+        """Whether the operation has taken an objective and moves on to the next, its units
+        going round troops in their way (`BYPASS_BLOCKERS`)."""
+        if not BYPASS_BLOCKERS:
+            return False
+        held = [self.state.holder_of(p) == self.op.side for p in self.op.objectives]
+        return bool(held) and held[0]
+
+    def _ways(
+        self, unit: UnitState, dist: np.ndarray, march: np.ndarray | None
+    ) -> list[np.ndarray]:
+        """The distance fields the unit follows this turn, in order of preference: while
+        assembling in an area its side holds (the stage), the way over its side's own ground if
+        it has one (with `ASSEMBLE_OVER_OWN_GROUND`); else the terrain's, then its own
+        ground's (towards an enemy-held objective the terrain's way leads to the side of it the
+        attack will come from)."""
+        own_way = march is not None and math.isfinite(march[unit.index])
+        held = self.state.control[self.target] == self.plan.own_code
+        if own_way and held and ASSEMBLE_OVER_OWN_GROUND:
+            return [march]
+        return [dist, march] if own_way else [dist]
 
     def _worth_attacking(self, attacks: dict[int, list[str]], target: int) -> dict[int, list[str]]:
         """The attacks to make: on the objective whatever the odds; on troops in the way only
