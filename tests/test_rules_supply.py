@@ -361,3 +361,18 @@ def test_village_stores_stay_in_the_village():
     unit.index = home
     state.control[home] = SIDE_CODES["azerbaijani"]
     assert trace_supply(state, "armenian").units["arm-karintak"].stores == 0.0
+
+
+def test_channels_that_deliver_at_the_same_place_pool_their_loads(monkeypatch) -> None:
+    """The helicopters landing at Stepanakert and the enclave's own stores there both feed the
+    pocket; before pooling the stores took every unit and the helicopters carried nothing."""
+    scenario = load_scenario("1992-1994-war", theatre=load_theatre())
+    state = initial_state(scenario, make_rng(0), sources="midpoint", theatre=load_theatre())
+    pooled = trace_supply(state, "armenian")
+    assert pooled.channels["stepanakert-airlift"].delivered > 0
+    assert pooled.channels["karabakh-local"].delivered > 0
+    monkeypatch.setattr(supply, "_meeting_channels", lambda order, regions: {})
+    alone = trace_supply(state, "armenian")
+    assert alone.channels["stepanakert-airlift"].delivered == 0
+    garrison = "arm-stepanakert"
+    assert pooled.units[garrison].delivered > alone.units[garrison].delivered

@@ -312,6 +312,8 @@ def trace_all(
             order[k].demand += demand
             order[k].units.append(u.id)
 
+    groups = _meeting_channels(order, regions)
+    pooled_demand = _spread_demand(order, groups)
     _share_capacity(order)
 
     results: dict[str, SupplyResult] = {}
@@ -324,7 +326,12 @@ def trace_all(
                 units[u.id] = UnitSupply(u.id, "", float("inf"), demand, 0.0, stores)
                 continue
             flow = order[k]
-            got = flow.delivered * demand / flow.demand if flow.demand > 0 else 0.0
+            if k in groups:
+                members = groups[k]
+                total = pooled_demand[k]
+                got = sum(order[j].delivered for j in members) * demand / total if total else 0.0
+            else:
+                got = flow.delivered * demand / flow.demand if flow.demand > 0 else 0.0
             units[u.id] = UnitSupply(u.id, flow.id, float(cost[u.index]), demand, got, stores)
         code = SIDE_CODES[side]
         first = regions.index(code) if code in regions else 0
@@ -489,6 +496,55 @@ def _enemy_near(theatre: Theatre, occupancy: np.ndarray, enemy: int, index: int)
     if occupancy[index] == enemy:
         return True
     return any(occupancy[j] == enemy for j in theatre.neighbours[index] if j >= 0)
+
+
+def _meeting_channels(order: list[ChannelFlow], regions: list[int]) -> dict[int, tuple[int, ...]]:
+    """Channels of one side that deliver at a common hex and draw on different sources, by
+    position in `order`: each maps to every member of its group (itself included).
+
+    A unit draws on the cheapest channel that reaches it, and channels that deliver at the same
+    hex cost it the same: without pooling, the first of them takes every unit there and the
+    others carry nothing (the helicopters landing at Stepanakert beside the enclave's own
+    stores). Where channels meet, their loads are one pool for the units they feed.
+    """
+    parent = list(range(len(order)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_at: dict[tuple[int, int], int] = {}
+    for k, c in enumerate(order):
+        if not c.working:
+            continue
+        for h in c.delivery.tolist():
+            j = first_at.setdefault((regions[k], h), k)
+            if j != k and order[j].source != c.source:
+                parent[root(k)] = root(j)
+    members: dict[int, list[int]] = {}
+    for k in range(len(order)):
+        members.setdefault(root(k), []).append(k)
+    return {k: tuple(group) for group in members.values() if len(group) > 1 for k in group}
+
+
+def _spread_demand(
+    order: list[ChannelFlow], groups: dict[int, tuple[int, ...]]
+) -> dict[int, float]:
+    """Spread each group's demand over its members by their capacity (so each carries its
+    share of the pool); returns, per member, the whole group's demand."""
+    pooled: dict[int, float] = {}
+    for k, members in groups.items():
+        if members[0] != k:
+            continue
+        total = sum(order[j].demand for j in members)
+        room = sum(order[j].capacity for j in members)
+        for j in members:
+            pooled[j] = total
+            if room > 0:
+                order[j].demand = total * order[j].capacity / room
+    return pooled
 
 
 def _share_capacity(order: list[ChannelFlow]) -> None:
