@@ -7,6 +7,7 @@ tests check exactly that, on the real map, through the controller the game loop 
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -226,3 +227,27 @@ def test_gathers_round_a_strong_town_and_takes_it(level):
         if session.state.holder_of("shusha") == "armenian":
             break
     assert session.state.holder_of("shusha") == "armenian"
+
+
+# --- a starving side fights for its own supply road -------------------------------------------
+
+
+@pytest.mark.parametrize("level", (2, 3))
+def test_a_starving_side_attacks_what_blocks_its_supply_road_at_thinner_odds(level):
+    state = game("ai_open_supply")
+    supply = own_supply(side_view(state, "armenian"))
+    assert supply.delivered < 0.5 * supply.demand  # the depot alone cannot feed them
+    shusha = state.theatre.places["shusha"].hex
+    orders, plan = ai_orders(state, level=level)
+    (attack,) = [o for o in orders if isinstance(o, Attack)]
+    assert attack.target == shusha
+    taken = float(plan.reasons[attack.units[0]].split("(")[1].split("%")[0]) / 100
+    assert taken < doctrine_for("armenian", level).attack_threshold  # odds it would refuse fed
+
+
+def test_with_open_supply_off_the_same_commander_refuses_that_attack():
+    state = game("ai_open_supply")
+    controller = make_controller("ai", "armenian", level=2)
+    controller.doctrine = replace(controller.doctrine, open_supply=0.0)
+    orders = controller.orders(state.copy(), controller_rng(0, "armenian", state.turn))
+    assert not [o for o in orders if isinstance(o, Attack)]

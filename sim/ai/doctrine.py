@@ -16,9 +16,10 @@ The source describes two different armies, and the AI plays them differently:
   attacks and moves are simply not carried out, drawn from the controller's generator).
 
 Levels (`--ai-level`): 1 attacks on thin odds, reacts late to cut-off units, does not raid,
-never pulls back from a position about to be overrun, lays no sieges and drops some orders
-(blunders); 2 is the ordinary commander; 3 is more careful with odds, holds its key places
-to a smaller risk, pulls back sooner, lays two sieges at once, masses units for attacks that
+never pulls back from a position about to be overrun, lays no sieges, does not fight harder
+for its own supply road when it starves and drops some orders (blunders); 2 is the ordinary
+commander; 3 is more careful with odds, holds its key places to a smaller risk, pulls back
+sooner, lays two sieges at once, masses units for attacks that
 are nearly good enough from further off and looks further for reinforcements.
 """
 
@@ -83,21 +84,25 @@ class Doctrine:
     rather than wait to be routed (1: never)."""
     sieges: int
     """Most enemy-held key places a turn it gathers units round for an attack in strength."""
+    open_supply: float = 0.0
+    """How much lower the odds it accepts, at worst, for an attack or a siege on an
+    enemy-held hex of its own supply line when its supply falls short of its need (scaled by
+    the share of that need unmet): a starving side fights for its road; 0: never lower."""
 
 
 _BASE = {
     1: dict(attack_threshold=0.35, min_ratio=0.8, winter_caution=0.0, low_morale_caution=0.0,
             min_unit_morale=0.3, defence_ratio=0.4, reserve_share=0.0, search_budget=24,
             relief=False, withdraw_after=2, raids=0, blunder=0.1, stage_window=0.0,
-            hold_risk=0.5, exposed_risk=1.0, sieges=0),
+            hold_risk=0.5, exposed_risk=1.0, sieges=0, open_supply=0.0),
     2: dict(attack_threshold=0.5, min_ratio=1.2, winter_caution=0.05, low_morale_caution=0.05,
             min_unit_morale=0.45, defence_ratio=0.6, reserve_share=0.1, search_budget=40,
             relief=True, withdraw_after=1, raids=2, blunder=0.0, stage_window=0.25,
-            hold_risk=0.35, exposed_risk=0.6, sieges=1),
+            hold_risk=0.35, exposed_risk=0.6, sieges=1, open_supply=0.25),
     3: dict(attack_threshold=0.55, min_ratio=1.4, winter_caution=0.05, low_morale_caution=0.1,
             min_unit_morale=0.5, defence_ratio=0.7, reserve_share=0.15, search_budget=56,
             relief=True, withdraw_after=1, raids=3, blunder=0.0, stage_window=0.4,
-            hold_risk=0.3, exposed_risk=0.5, sieges=2),
+            hold_risk=0.3, exposed_risk=0.5, sieges=2, open_supply=0.25),
 }
 
 _STYLE = {

@@ -141,6 +141,20 @@ def starving_units(view: SideView, supply: SupplyResult) -> list[UnitState]:
     return out
 
 
+def unmet_need(view: SideView, supply: SupplyResult) -> float:
+    """Share of the side's supply need (its units on the map) that its channels and its
+    villages' stores leave unmet this turn: 0 when every unit is fed, 1 when none gets
+    anything. A side knows its own units' supply, so this is no peek behind the fog."""
+    demand = short = 0.0
+    for u in view.own:
+        us = supply.units.get(u.id)
+        if us is None or us.demand <= 0:
+            continue
+        demand += us.demand
+        short += max(0.0, us.demand - us.delivered - us.stores)
+    return short / demand if demand > 0 else 0.0
+
+
 def distance_to_supply(view: SideView, supply: SupplyResult) -> np.ndarray:
     """Per hex: hexes to the nearest hex the side's supply reaches (a breadth-first count over
     passable ground, ignoring who holds it): the way home for a cut-off unit."""

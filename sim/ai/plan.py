@@ -70,6 +70,7 @@ from sim.ai.evaluate import (
     starving_units,
     strength,
     threat_at,
+    unmet_need,
 )
 from sim.ai.objectives import ENEMY_AIM, OWN_AIM, Objectives, objectives_for, route_values
 from sim.ai.view import SideView, side_view
@@ -119,6 +120,16 @@ SIEGE_UNITS = 6
 SIEGE_SPREAD = 0.85
 """Each unit already sent to the ground round a siege lowers its pull on the next this much
 (0.6 elsewhere): a siege wants many units, an ordinary front hex a few."""
+HUNGER_FULL = 0.2
+"""Share of the side's supply need left unmet at which it fights for its own supply road with
+all its doctrine's `open_supply` (with less hunger, proportionally less)."""
+OPEN_ROUTE = 6.0
+"""Value added, at full hunger, to an attack on, a siege of or a move into an enemy-held hex
+of the side's own supply line: the road that would feed its starving units."""
+HUNGRY_REACH = 3
+"""Hexes a hungry side looks beyond `SIEGE_RADIUS` for units to besiege the place blocking
+its supply road, and how many times `SIEGE_UNITS` it sends at most (the whole enclave's
+strength, not the few units near by)."""
 JITTER = 0.1
 """Relative noise on scores, so equally good choices vary from game to game."""
 MAX_GOALS = 40
@@ -199,6 +210,9 @@ class _Planner:
         self.siege: dict[int, float] = {}
         self.supply = None
         self.fed = np.ones(self.theatre.n, dtype=bool)
+        self.well_fed = self.fed
+        self.hunger = 0.0
+        """0-1: how hard the side's supply shortage drives it to open its own supply road."""
         self.barred = self.objectives.barred
 
     # --- the turn ---------------------------------------------------------------------------
@@ -296,6 +310,9 @@ class _Planner:
         # An empty hex next to the enemy is in its zone of control and so out of the supply
         # trace until a unit stands there: count a hex fed when it or a neighbour is.
         self.fed = _grow(self.theatre, fed_hexes(supply, CUT_OFF), 1)
+        if self.doctrine.open_supply > 0:
+            self.hunger = min(1.0, unmet_need(self.view, supply) / HUNGER_FULL)
+            self.well_fed = _grow(self.theatre, fed_hexes(supply), 1)
         cut = cut_off_units(self.view, supply)
         starving = starving_units(self.view, supply) if self.doctrine.relief else []
         if not cut and not starving:
@@ -425,6 +442,8 @@ class _Planner:
                 dest = self._defence_spot(found, index)
                 if dest is None or (defence >= want and dest != index):
                     continue
+                if self._starves_there(u, dest):
+                    continue
                 self._move(u, dest, f"reinforces threatened {self._name(index)}")
                 defence += strength(u) * (1.0 if dest == index else 0.5)
                 if dest == index:
@@ -453,6 +472,15 @@ class _Planner:
         self.dangers[index] = found
         return found
 
+    def _starves_there(self, unit: UnitState, dest: int) -> bool:
+        """Whether moving `unit` to `dest` takes it from ground its supply feeds onto ground
+        no supply reaches (or, for a side whose doctrine weighs its supply, onto ground fed
+        too thinly to keep more men): there it would only add to the hungry mouths. Moves to
+        besiege what blocks the side's own supply road are exempt (`_advance`)."""
+        if self.fed[unit.index] and not self.fed[dest]:
+            return True
+        return bool(self.well_fed[unit.index] and not self.well_fed[dest])
+
     def _defence_spot(self, found: Search, index: int) -> int | None:
         if found.can_end_in(index):
             return index
@@ -470,6 +498,8 @@ class _Planner:
         value = 1.0 + self.objectives.weight(target)
         value += self.enemy_routes.get(target, 0.0) * self.doctrine.raid_weight
         value += self.own_routes.get(target, 0.0)
+        if self._opens_road(target):
+            value += OPEN_ROUTE * self.hunger
         value += self.relief.get(target, 0.0)
         if target in self.retake:
             value += RETAKE
@@ -478,10 +508,26 @@ class _Planner:
         return value
 
     def _attack_threshold(self, target: int) -> float:
-        threshold = self.threshold
+        threshold = self.threshold - self._road_bonus(target)
         if self.doctrine.level >= 3 and self.objectives.weight(target) >= OWN_AIM:
             threshold -= 0.05
         return threshold
+
+    def _opens_road(self, target: int) -> bool:
+        """Whether taking `target` opens (part of) the side's own supply road while it
+        starves: an enemy-held hex of one of its supply lines' routes."""
+        return (
+            self.hunger > 0.0
+            and target in self.own_routes
+            and self.control[target] == self.enemy_code
+        )
+
+    def _road_bonus(self, target: int) -> float:
+        """How much thinner the odds the side accepts for taking `target`: a starving side's
+        commander risks an attack on what blocks its road that he would not risk elsewhere."""
+        if not self._opens_road(target):
+            return 0.0
+        return self.doctrine.open_supply * self.hunger
 
     def _attackers(self, target: int) -> list[str]:
         return [
@@ -621,20 +667,26 @@ class _Planner:
         today, but weak enough that the free units within `SIEGE_RADIUS` could take it with
         the rules' odds once gathered round it. Units move up to its edge over the coming
         turns (`_advance`) and raiders cut its supply roads first (`_raid`); the attack itself
-        is ordered by `_attack` once the odds are good."""
+        is ordered by `_attack` once the odds are good.
+
+        A starving side first besieges what blocks its own supply road (`_opens_road`): from
+        further off, with more units and at the thinner odds it then accepts."""
         if self.doctrine.sieges <= 0:
             return
         free = [u for u in self.free.values() if u.morale >= self.doctrine.min_unit_morale]
         ranked = []
-        for index, weight in self.objectives.place.items():
-            if weight < KEY_PLACE or self.control[index] != self.enemy_code:
-                continue
-            if index in self.barred:
+        candidates = {i for i, w in self.objectives.place.items() if w >= KEY_PLACE}
+        if self.hunger > 0.0:
+            candidates |= {i for i in self.own_routes if i in self.enemy_at}
+        for index in sorted(candidates):
+            if self.control[index] != self.enemy_code or index in self.barred:
                 continue
             held = self.enemy_at.get(index)
             if not held:
                 continue
-            near = [u for u in free if self.distance(u.index, index) <= SIEGE_RADIUS]
+            road = self._opens_road(index)
+            radius = SIEGE_RADIUS + (HUNGRY_REACH if road else 0)
+            near = [u for u in free if self.distance(u.index, index) <= radius]
             if not near:
                 continue
             power = sum(strength(u) for u in near)
@@ -649,17 +701,21 @@ class _Planner:
             )
             defence = sum(strength(e) for e in held) * ground * UNSEEN_SUPPORT
             chance = success_at(power / max(defence, 1e-6))
-            if chance < self.threshold:
+            if chance < self.threshold - self._road_bonus(index):
                 continue
             value = self._attack_value(index)
-            ranked.append((-value * chance, index, value))
+            ranked.append((not road, -value * chance, index, value))
         ranked.sort()
-        for _, index, value in ranked[: self.doctrine.sieges]:
+        for _, _, index, value in ranked[: self.doctrine.sieges]:
             self.siege[index] = value + SIEGE
-            self._gather(index)
+            if self._opens_road(index):
+                self._gather(index, SIEGE_RADIUS + HUNGRY_REACH, SIEGE_UNITS * HUNGRY_REACH)
+            else:
+                self._gather(index)
 
-    def _gather(self, target: int) -> None:
-        """Send the free units near a besieged place to the ground round it, nearest first."""
+    def _gather(self, target: int, radius: int = SIEGE_RADIUS, most: int = SIEGE_UNITS) -> None:
+        """Send the free units near a besieged place to the ground round it, nearest first:
+        at most `most` of them, from no more than `radius` hexes off."""
         name = self._name(target)
         ring = [
             j for j in self.nb[target]
@@ -672,8 +728,8 @@ class _Planner:
             for u in self.free.values()
             if u.morale >= self.doctrine.min_unit_morale and not self._in_contact(u.index)
         )
-        for d, _, u in near[:SIEGE_UNITS]:
-            if d > SIEGE_RADIUS:
+        for d, _, u in near[:most]:
+            if d > radius:
                 break
             if d <= 1:
                 self._hold(u, f"stands ready for the siege of {name}")
@@ -701,6 +757,12 @@ class _Planner:
             if not seen[index] or index in self.barred:
                 continue
             goals.append((-(w + self.own_routes.get(index, 0.0)), index))
+        if self.hunger > 0.0:
+            for index, w in self.own_routes.items():
+                if index in obj.place or not seen[index] or index in self.barred:
+                    continue
+                if self.control[index] == self.enemy_code and index not in self.enemy_at:
+                    goals.append((-(w + OPEN_ROUTE * self.hunger), index))
         goals.sort()
         radius = REINFORCE_RADIUS[self.doctrine.level]
         for _, goal in goals[:MAX_GOALS]:
@@ -842,6 +904,8 @@ class _Planner:
         for u in rear:
             best, best_score = -1, 0.0
             for g, weight in goals:
+                if self._starves_there(u, g) and not self._opens_road(siege_ground.get(g, -1)):
+                    continue
                 d = self.distance(u.index, g)
                 spread = SIEGE_SPREAD if g in siege_ground else 0.6
                 score = weight / (2.0 + d) * (spread ** sent.get(g, 0)) * self._jitter()
