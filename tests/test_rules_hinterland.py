@@ -172,26 +172,12 @@ def test_a_cut_off_remnant_keeps_its_own_position_but_not_the_country_around_it(
     from sim.rules import hinterland
 
     monkeypatch.setattr(hinterland, "CUT_OFF_HOLD_THEIR_HEX", rule_on)
-    state = game()
-    theatre = state.theatre
-    lachin = theatre.places["lachin"].index
-    clear_district(state, "lachin", "azerbaijani")
-    put_unit(state, "armenian", lachin)
-    far = np.flatnonzero(district_mask(state, "lachin"))
-    hold = int(max(far, key=lambda i: theatre.hex_of(i).distance(theatre.hex_of(lachin))))
-    remnant = put_unit(state, "azerbaijani", hold)
-    remnant.supply = 0.0  # surrounded, nothing getting through
-    turn(state, {"entered": [(lachin, "armenian")]})
-    for _ in range(12):
-        turn(state)
-    around = np.array(
-        [
-            0 < theatre.hex_of(i).distance(theatre.hex_of(hold)) <= DEFENDED_WITHIN
-            for i in range(theatre.n)
-        ]
-    ) & district_mask(state, "lachin")
+
+    def surrounded(remnant) -> None:
+        remnant.supply = 0.0  # surrounded, nothing getting through
+
+    state, hold, armenian_around = _lachin_falls_round(surrounded)
     assert state.control[hold] == AZERBAIJANI, "the remnant's own position is taken by fighting"
-    armenian_around = (state.control[around] == ARMENIAN).mean()
     if rule_on:
         assert armenian_around > 0.9, "the country around a cut-off remnant went with the town"
     else:
@@ -206,6 +192,22 @@ def test_a_village_militia_on_its_stores_keeps_its_village_but_not_the_country(
     road reaches it, so the district's country goes with the fallen town around it."""
     from sim.rules.supply import STORES
 
+    def fed(militia) -> None:
+        militia.supply = 0.5
+        militia.supply_via = STORES if on_stores else "lachin-road"
+
+    state, hold, armenian_around = _lachin_falls_round(fed)
+    assert state.control[hold] == AZERBAIJANI
+    if on_stores:
+        assert armenian_around > 0.9, "a militia on its stores kept the country around it"
+    else:
+        assert armenian_around == 0.0, "a unit supplied by road keeps the country around it"
+
+
+def _lachin_falls_round(prepare):
+    """Lachin taken with one Azerbaijani unit left at the far end of its district (`prepare`
+    sets its supply); after 12 turns: the state, its hex, and the Armenian share of the
+    district's hexes within `DEFENDED_WITHIN` of it."""
     state = game()
     theatre = state.theatre
     lachin = theatre.places["lachin"].index
@@ -213,9 +215,7 @@ def test_a_village_militia_on_its_stores_keeps_its_village_but_not_the_country(
     put_unit(state, "armenian", lachin)
     far = np.flatnonzero(district_mask(state, "lachin"))
     hold = int(max(far, key=lambda i: theatre.hex_of(i).distance(theatre.hex_of(lachin))))
-    militia = put_unit(state, "azerbaijani", hold)
-    militia.supply = 0.5
-    militia.supply_via = STORES if on_stores else "lachin-road"
+    prepare(put_unit(state, "azerbaijani", hold))
     turn(state, {"entered": [(lachin, "armenian")]})
     for _ in range(12):
         turn(state)
@@ -225,9 +225,4 @@ def test_a_village_militia_on_its_stores_keeps_its_village_but_not_the_country(
             for i in range(theatre.n)
         ]
     ) & district_mask(state, "lachin")
-    assert state.control[hold] == AZERBAIJANI
-    armenian_around = (state.control[around] == ARMENIAN).mean()
-    if on_stores:
-        assert armenian_around > 0.9, "a militia on its stores kept the country around it"
-    else:
-        assert armenian_around == 0.0, "a unit supplied by road keeps the country around it"
+    return state, hold, float((state.control[around] == ARMENIAN).mean())
