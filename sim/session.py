@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 
 from sim.chronicle import Entry
-from sim.controllers import Controller, ReplayController, controller_rng, make_controller
+from sim.controllers import (
+    Controller,
+    ReplayController,
+    controller_rng,
+    level_options,
+    make_controller,
+)
 from sim.errors import UserError
 from sim.game import SOURCES_MODES, initial_state, make_rng, sides_of
 from sim.orders import Attack, Move, Order, OrderError, order_from_dict
@@ -159,8 +165,7 @@ class Session:
             if side not in given:
                 kind = save.controllers.get(side, "idle")
                 level = ai_level if ai_level is not None else save.ai_levels.get(side)
-                options = {"level": level} if kind == "ai" and level is not None else {}
-                given[side] = make_controller(kind, side, **options)
+                given[side] = make_controller(kind, side, **level_options(kind, level))
         session = cls.replayed(save, scenario, on_turn)
         session.set_controllers({side: given[side] for side in session.sides})
         return session

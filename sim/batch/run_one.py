@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from sim.chronicle import Entry
-from sim.controllers import make_controller
+from sim.controllers import level_options, make_controller
 from sim.rules.control import district_control
 from sim.scenario import Scenario, load_scenario
 from sim.session import Session
@@ -80,9 +80,6 @@ def failed_record(task: RunTask, err: BaseException) -> dict[str, Any]:
     return {"run": task.run, "seed": task.seed, "status": "failed", "error": error}
 
 
-def _options(kind: str, task: RunTask) -> dict[str, int]:
-    return {"level": task.ai_level} if kind == "ai" and task.ai_level is not None else {}
-
 
 def _play(task: RunTask) -> dict[str, Any]:
     scenario, theatre = scenario_for(task.scenario_path)
@@ -92,7 +89,7 @@ def _play(task: RunTask) -> dict[str, Any]:
             f" {scenario.sha256[:12]}…, the batch has {task.scenario_sha256[:12]}…)"
         )
     controllers = {
-        side: make_controller(kind, side, **_options(kind, task))
+        side: make_controller(kind, side, **level_options(kind, task.ai_level))
         for side, kind in task.controllers.items()
     }
     session = Session.new(

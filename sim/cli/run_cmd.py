@@ -21,7 +21,7 @@ from sim.cli.args import (
     lever_settings,
     seed_arg,
 )
-from sim.controllers import KINDS, make_controller
+from sim.controllers import KINDS, level_options, make_controller
 from sim.errors import UserError
 from sim.game import SOURCES_MODES
 from sim.scenario import FORCE_FIELDS, load_scenario
@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
 def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
     """A new game, or the saved one replayed; with the save's name when loaded."""
     controllers = {
-        side: make_controller(kind, side, **ai_options(kind, args))
+        side: make_controller(kind, side, **level_options(kind, getattr(args, "ai_level", None)))
         for side, kind in (args.control or {}).items()
     }
     levers = lever_settings(args.levers)
@@ -173,12 +173,6 @@ def _session(args: argparse.Namespace) -> tuple[Session, str | None]:
     scenario = load_scenario(args.scenario)
     session = Session.new(scenario, args.seed, args.sources or "draw", controllers, levers=levers)
     return session, None
-
-
-def ai_options(kind: str, args: argparse.Namespace) -> dict[str, int]:
-    """The options `--ai-level` gives an "ai" controller (none for other kinds)."""
-    level = getattr(args, "ai_level", None)
-    return {"level": level} if kind == "ai" and level is not None else {}
 
 
 def _print_entry(entry: Entry) -> None:

@@ -84,6 +84,12 @@ def controller_rng(seed: int, side: str, turn: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(sequence))
 
 
+def level_options(kind: str, ai_level: int | None) -> dict[str, int]:
+    """The options an AI level gives a controller of `kind`: only the "ai" kind has levels,
+    so `--ai-level` leaves the other kinds as they are."""
+    return {"level": ai_level} if kind == "ai" and ai_level is not None else {}
+
+
 def make_controller(kind: str, side: str, **options: Any) -> Controller:
     """A controller of this kind for this side; a wrong kind, side or option is a UserError."""
     if side not in SIDE_IDS:
@@ -107,5 +113,6 @@ __all__ = [
     "Controller",
     "ReplayController",
     "controller_rng",
+    "level_options",
     "make_controller",
 ]

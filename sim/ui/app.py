@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from sim.controllers import KINDS, Controller, make_controller
+from sim.controllers import KINDS, Controller, level_options, make_controller
 from sim.controllers.human import HumanController
 from sim.errors import UserError
 from sim.scenario import load_scenario
@@ -105,7 +105,7 @@ class App:
         out: dict[str, Controller] = {}
         for side in SIDE_IDS:
             kind = self.computer.get(side, "ai" if "ai" in KINDS else "idle")
-            options = {"level": self.ai_level} if kind == "ai" and self.ai_level else {}
+            options = level_options(kind, self.ai_level)
             if side in humans:
                 out[side] = HumanController(side)
             else:
