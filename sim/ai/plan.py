@@ -551,6 +551,7 @@ class _Planner:
     def _attack(self) -> None:
         all_air = [a.id for a in self.view.air]
         ranked: list[tuple[float, int, float]] = []
+        first: dict[int, tuple[list[str], AttackEstimate]] = {}
         for target in sorted(self.enemy_at):
             if target in self.barred:
                 continue
@@ -560,6 +561,7 @@ class _Planner:
             est = estimate_attack(self.view, target, units, air_taken=all_air)
             if est is None:
                 continue
+            first[target] = (units, est)
             value = self._attack_value(target)
             ranked.append((-value * est.success * self._jitter(), target, value))
         ranked.sort()
@@ -567,9 +569,13 @@ class _Planner:
             units = sorted(self._attackers(target))
             if not units:
                 continue
-            est = estimate_attack(self.view, target, units, air_taken=all_air)
-            if est is None:
-                continue
+            # The state does not change while a turn is planned: the same attackers give the
+            # same odds, so only targets whose attackers earlier orders took are weighed again.
+            known_units, est = first[target]
+            if units != known_units:
+                est = estimate_attack(self.view, target, units, air_taken=all_air)
+                if est is None:
+                    continue
             threshold = self._attack_threshold(target)
             air = self._air_in_range(target)
             if air and (self.doctrine.air_all or est.success < threshold):
