@@ -76,29 +76,7 @@ def distance_to(theatre: Theatre, season: str, target: int) -> np.ndarray:
     Terrain only — troops are ignored, so the field stays the same all season and is worked
     out once per target; the plan deals with enemy troops on the way by attacking them.
     """
-    costs = step_costs(theatre, season)
-    nb = theatre.neighbours
-    dist = np.full(theatre.n, math.inf)
-    dist[target] = 0.0
-    heap = [(0.0, target)]
-    costs_rows = costs.tolist()
-    nb_rows = nb.tolist()
-    out = dist.tolist()
-    while heap:
-        d, j = heapq.heappop(heap)
-        if d > out[j]:
-            continue
-        for direction, i in enumerate(nb_rows[j]):
-            if i < 0:
-                continue
-            step = costs_rows[i][opposite(direction)]
-            nd = d + step
-            if nd < out[i]:
-                out[i] = nd
-                heapq.heappush(heap, (nd, i))
-    result = np.array(out)
-    result.setflags(write=False)
-    return result
+    return _search_from(_steps_into(theatre, season), (target,), None)
 
 
 @dataclass
@@ -249,12 +227,20 @@ def _own_ground_distance(
     batch in the same worker, which open alike) ask again for the very same ground, so the
     search runs once per distinct map; the array is read-only, as it is shared.
     """
-    own = own_bytes
-    into = _steps_into(theatre, season)
-    out = [math.inf] * theatre.n
+    return _search_from(_steps_into(theatre, season), starts, own_bytes)
+
+
+def _search_from(
+    into: tuple[tuple[tuple[int, float], ...], ...],
+    starts: tuple[int, ...],
+    allowed: bytes | None,
+) -> np.ndarray:
+    """Dijkstra from `starts` with the step costs `into` (see `_steps_into`), over the hexes
+    flagged in `allowed` (one byte a hex; None: every hex). Read-only, as callers cache it."""
+    out = [math.inf] * len(into)
     heap: list[tuple[float, int]] = []
     for i in starts:
-        if own[i]:
+        if allowed is None or allowed[i]:
             out[i] = 0.0
             heap.append((0.0, i))
     heapq.heapify(heap)
@@ -263,7 +249,7 @@ def _own_ground_distance(
         if d > out[j]:
             continue
         for i, step in into[j]:
-            if not own[i]:
+            if allowed is not None and not allowed[i]:
                 continue
             nd = d + step
             if nd < out[i]:
