@@ -150,7 +150,7 @@ class Session:
         cls,
         path: str | os.PathLike,
         controllers: Mapping[str, Controller] | None = None,
-        on_turn: Callable[[TurnRecord], Any] | None = None,
+        on_turn: Callable[[Session], Any] | None = None,
         ai_level: int | None = None,
     ) -> Session:
         """The saved game, rebuilt by replaying its orders, ready to go on.
@@ -175,9 +175,12 @@ class Session:
         cls,
         save: SaveFile,
         scenario: Scenario | None = None,
-        on_turn: Callable[[TurnRecord], Any] | None = None,
+        on_turn: Callable[[Session], Any] | None = None,
     ) -> Session:
         """Replay a save's orders from the first day, checking every turn's checksum.
+
+        `on_turn` is called with the session before the first turn and after each one (the
+        window notes the territory held at each step for its end screen).
 
         Raises `ReplayDivergence` at the first turn whose state differs from the save, and
         `UserError` for a save whose orders cannot be replayed at all. The session returned
@@ -190,10 +193,12 @@ class Session:
                 recorded[side][record.turn] = [order_from_dict(o) for o in orders]
         replay = {side: ReplayController(side, recorded[side]) for side in SIDE_IDS}
         session = cls.new(scenario, save.seed, save.sources, replay, levers=save.levers)
+        if on_turn is not None:
+            on_turn(session)
         for record in save.turns:
             session._replay_turn(save, record)
             if on_turn is not None:
-                on_turn(record)
+                on_turn(session)
         if session.rng_state != save.rng_state:
             raise ReplayDivergence.in_generator(save)
         return session

@@ -131,32 +131,15 @@ class App:
         note = self.note or f"{loaded.title} — seed {seed}{what_if}. Press ? for the keys."
         self.scene = GameScene(self, session, humans, self.timeline, self.saves_dir, note)
 
-    def with_saved_levels(
-        self, controllers: dict[str, Controller], path: Path
-    ) -> dict[str, Controller]:
-        """The AI sides of a loaded game play on at the level the save records, unless the
-        window was started with its own `--ai-level`."""
-        if self.ai_level is not None:
-            return controllers
-        from sim.saves import read_save
-
-        levels = read_save(path).ai_levels
-        out = dict(controllers)
-        for side, controller in controllers.items():
-            level = levels.get(side)
-            if controller.kind == "ai" and level is not None and controller.level != level:
-                out[side] = make_controller("ai", side, level=level)
-        return out
-
     def load_game(self, path: Path, side: str) -> None:
         """Open a save (replayed and checked, in the foreground: nothing else to show yet)."""
         from sim.ui.endgame import replay_with_territory
         from sim.ui.scene_game import GameScene
 
         humans = humans_for(side)
-        controllers = self.with_saved_levels(self.make_controllers(humans), path)
+        controllers = self.make_controllers(humans)
         timeline = self.timeline
-        session, territory = replay_with_territory(path, controllers, timeline)
+        session, territory = replay_with_territory(path, controllers, timeline, self.ai_level)
         note = self.note or (
             f"Loaded {path.name}: {session.scenario.title}, turn {session.state.turn}."
         )

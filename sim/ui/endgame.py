@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pygame
 
-from sim.controllers import Controller
+from sim.controllers import Controller, level_options, make_controller
 from sim.history import Timeline, compare_dates, date_phrase
-from sim.session import ReplayDivergence, Session
+from sim.session import Session
 from sim.sides import ARMENIAN, SIDE_ADJECTIVES
 from sim.ui.overlays import dashed_line, historical_control
 from sim.ui.panels import (
@@ -161,37 +161,25 @@ def territory_now(session: Session, timeline: Timeline | None) -> TerritoryPoint
 
 
 def replay_with_territory(
-    path, controllers: Mapping[str, Controller], timeline: Timeline | None
+    path, controllers: Mapping[str, Controller], timeline: Timeline | None,
+    ai_level: int | None = None,
 ) -> tuple[Session, list[TerritoryPoint]]:
-    """Load a save by replaying it turn by turn, checking each turn's checksum as
-    `Session.from_save` does, and note the territory after each turn for the end screen."""
-    from sim.controllers import ReplayController
-    from sim.orders import order_from_dict
+    """Load a save as `Session.from_save` does (replayed and checked turn by turn), noting the
+    territory at each step for the end screen. The AI sides play on at `ai_level` when given,
+    else at the level the save records."""
     from sim.saves import find_scenario, read_save
 
     save = read_save(path)
-    scenario = find_scenario(save)
-    recorded: dict[str, dict[int, list]] = {side: {} for side in ("armenian", "azerbaijani")}
-    for record in save.turns:
-        for side, orders in record.orders.items():
-            recorded.setdefault(side, {})[record.turn] = [order_from_dict(o) for o in orders]
-    replay = {side: ReplayController(side, recorded[side]) for side in recorded}
-    session = Session.new(scenario, save.seed, save.sources, replay, levers=save.levers)
-    points = [territory_now(session, timeline)]
-    for record in save.turns:
-        if session.finished or record.date != session.state.date:
-            raise ReplayDivergence(
-                f"{save.name}: turn {record.turn} ({record.date.isoformat()}) does not follow"
-                " from the turns before it in this scenario", record.turn,
-            )
-        session.play_turn()
-        got = session.turns[-1].checksum
-        if got != record.checksum:
-            raise ReplayDivergence.at_turn(record.turn, record.date, record.checksum, got)
-        points.append(territory_now(session, timeline))
-    if session.rng_state != save.rng_state:
-        raise ReplayDivergence.in_generator(save)
-    session.set_controllers({side: controllers[side] for side in session.sides})
+    points: list[TerritoryPoint] = []
+    session = Session.replayed(
+        save, find_scenario(save), lambda s: points.append(territory_now(s, timeline))
+    )
+    chosen = dict(controllers)
+    for side, controller in controllers.items():
+        level = ai_level if ai_level is not None else save.ai_levels.get(side)
+        if controller.kind == "ai" and level is not None and controller.level != level:
+            chosen[side] = make_controller("ai", side, **level_options("ai", level))
+    session.set_controllers({side: chosen[side] for side in session.sides})
     return session, points
 
 

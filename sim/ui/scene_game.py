@@ -596,9 +596,7 @@ class GameScene(OrderDesk, MapMarks):
         self.modal_text = path.name
         self.worker.start(
             "load",
-            lambda: replay_with_territory(
-                path, self.app.with_saved_levels(controllers, path), self.timeline
-            ),
+            lambda: replay_with_territory(path, controllers, self.timeline, self.app.ai_level),
         )
 
     def _modal_action(self, action: str, spec: str) -> None:
