@@ -85,6 +85,7 @@ __all__ = [
     "HELD_GARRISON_RATIO",
     "MAX_ASSEMBLY_DAYS",
     "RESERVE_HEXES",
+    "WAIT_FOR_CLOSING",
     "HistoricalController",
     "active_operations",
 ]
@@ -102,9 +103,10 @@ taking their own ground's only when that leaves them stuck (False). The terrain'
 runs up to the enemy's edge and stops there: a unit following it walks to that edge, finds no
 way on, walks back along its own ground the next turn, and so to and fro, and never reaches
 the assembly area. Where the short way is cut (Lachin still Azerbaijani-held) the own-ground
-way to Hadrut runs round through Armenia and Kalbajar, weeks of marching: over seeds 1-8 of
-the whole war it brought the tank group from Kornidzor to Hadrut in time in one seed, left it
-where it was in five and sent it the long way round in two."""
+way to Hadrut runs round through Armenia and Kalbajar, weeks of marching: over seeds 1-16 of
+the whole war it brought the tank group from the corridor to within 4 hexes of Hadrut in time
+in 12 seeds and sent it the long way round in the other 4 (Lachin still Azerbaijani-held);
+the terrain's way left it 12-14 hexes short in all 16."""
 
 BLOCKER_MIN_ODDS = 0.5
 """Least odds (attacker's power over defender's, after every modifier) at which units attack
@@ -121,6 +123,11 @@ The shortest way is often the road through the plain where the enemy stands; a c
 can go round by the hills does so rather than fight for the road while the rest of the force
 goes on alone. Not before the first objective: there the troops in the way are the front the
 attack has to break, and going round them leads into pockets where the attackers are cut off."""
+
+WAIT_FOR_CLOSING = 0.5
+"""The units in contact with an operation's objective wait a turn while the men still closing
+up number more than this share of theirs (the attack would go in a third or more short of
+the force history named). 1: they wait only while most of the force is on its way."""
 
 HELD_GARRISON_RATIO = 1.0
 """Men a finished operation leaves in an objective that is not a town, as a multiple of the
@@ -323,8 +330,8 @@ class _Operation:
         if not attacks:
             return
         ready = sum(self.state.units[uid].men for ids in attacks.values() for uid in ids)
-        if closing > ready and not self._last_turn():
-            # Most of the force is still on its way: those in contact wait for it.
+        if closing > WAIT_FOR_CLOSING * ready and not self._last_turn():
+            # Much of the force is still on its way: those in contact wait for it.
             for ids in attacks.values():
                 plan.busy.update(ids)
             return
