@@ -38,15 +38,9 @@ Azerbaijan's forces (about 12,000 men needing about 40 points) are well inside i
 
 A unit's `supply` is what it received over what it needed (0-1). Below `CUT_OFF` it is cut
 off: morale -0.05 a turn, and once it has been cut off for more than `CUT_GRACE_TURNS` turns in
-a row it loses men and equipment every turn (hunger, cold, wounded who cannot be evacuated,
-desertion), counted in the side's losses: `ATTRITION_RATE` the first turn, `ATTRITION_GROWTH`
-more each further turn, at most `ATTRITION_MAX`. The rate grows because a cut-off unit lives
-first on what it carried and then on nothing: the food, fuel and ammunition in hand run out,
-and the wounded pile up. Once fewer than `BREAK_UP_MEN` men are left it breaks up: the last of
-them slip away through the lines or are taken, and the unit is gone (its remains counted as
-lost). Without it a handful of starving men would hold a hex of road for a year: a beaten
-garrison's remnant on the Lachin road kept the corridor shut from 1992 into 1993. Below
-`SHORT` a unit is short: morale -0.02 a turn.
+a row it loses `ATTRITION_RATE` of its men and equipment every turn (hunger, cold, wounded who
+cannot be evacuated, desertion), counted in the side's losses. Below `SHORT` it is short:
+morale -0.02 a turn.
 
 The combat phase reads `UnitState.supply` for combat power. A fifth of what a side delivers
 is ammunition put by for combat (`AMMUNITION_SHARE`), added to its stock.
@@ -74,7 +68,7 @@ from sim.rules.supply_paths import nearest_channel, route_reach, supply_ground
 from sim.rules.supply_words import count, equipment, join, men, place_at, points, where
 from sim.scenario.model import FORCE_FIELDS, Airlift, Blockade, SupplyLine, SupplySource
 from sim.sides import SIDE_ADJECTIVES, SIDE_CODES, SIDE_IDS, other_side
-from sim.state import UNIT_DESTROYED, GameState, UnitState
+from sim.state import GameState, UnitState
 from sim.theatre import Theatre
 
 SUPPLY_RANGE = 48.0
@@ -99,11 +93,6 @@ MORALE_LOSS_CUT_OFF = 0.05
 MORALE_LOSS_SHORT = 0.02
 CUT_GRACE_TURNS = 2
 ATTRITION_RATE = 0.03
-ATTRITION_GROWTH = 0.05
-ATTRITION_MAX = 0.35
-BREAK_UP_MEN = 25.0
-"""A cut-off unit with fewer men than this (and no heavy equipment) breaks up. Cut off from
-its first attrition turn, a 40-man detachment lasts 5 more turns, a 950-man garrison 13."""
 AMMUNITION_SHARE = 0.2
 HOME_STORES = 0.5
 """Share of its need a militia draws from its own village's stores (short, not cut off)."""
@@ -657,8 +646,6 @@ def _apply(ctx: TurnContext, result: SupplyResult) -> None:
                 _record_cut_off(ctx, u, us, result)
             if u.turns_cut > CUT_GRACE_TURNS:
                 _attrition(ctx, u, us)
-                if _too_few_to_hold(u):
-                    _break_up(ctx, u, us)
             continue
         u.turns_cut = 0
         if was_cut and us.channel_share >= CUT_OFF:
@@ -778,73 +765,36 @@ def _record_relief(
     ctx.record("relieved", text, data)
 
 
-def attrition_rate(turns_cut: int) -> float:
-    """Share of its strength a unit cut off for `turns_cut` turns loses this turn."""
-    if turns_cut <= CUT_GRACE_TURNS:
-        return 0.0
-    extra = ATTRITION_GROWTH * (turns_cut - CUT_GRACE_TURNS - 1)
-    return min(ATTRITION_MAX, ATTRITION_RATE + extra)
-
-
-def _count_lost(ctx: TurnContext, u: UnitState, losses: dict[str, float]) -> None:
-    """Take `losses` off the unit and add them to its side's losses, all and this turn's."""
-    tally = ctx.state.losses.setdefault(u.side, dict.fromkeys(FORCE_FIELDS, 0.0))
-    turn_tally = ctx.scratch.setdefault("attrition", {}).setdefault(
-        u.side, dict.fromkeys(FORCE_FIELDS, 0.0)
-    )
-    for name, lost in losses.items():
-        setattr(u, name, getattr(u, name) - lost)
-        tally[name] = tally.get(name, 0.0) + lost
-        turn_tally[name] += lost
-
-
 def _attrition(ctx: TurnContext, u: UnitState, us: UnitSupply) -> None:
     """Strength lost by a unit cut off too long, counted in its side's losses."""
     state = ctx.state
     before = u.strength()
-    rate = attrition_rate(u.turns_cut)
-    losses = {name: before[name] * rate for name in FORCE_FIELDS}
-    _count_lost(ctx, u, losses)
+    losses = {name: before[name] * ATTRITION_RATE for name in FORCE_FIELDS}
+    tally = state.losses.setdefault(u.side, dict.fromkeys(FORCE_FIELDS, 0.0))
+    turn_tally = ctx.scratch.setdefault("attrition", {}).setdefault(
+        u.side, dict.fromkeys(FORCE_FIELDS, 0.0)
+    )
+    for name, lost in losses.items():
+        setattr(u, name, before[name] - lost)
+        tally[name] = tally.get(name, 0.0) + lost
+        turn_tally[name] += lost
     parts = [men(losses["men"])] + [
         equipment(name, losses[name]) for name in FORCE_FIELDS[1:] if losses[name] >= 0.5
     ]
     text = (
         f"{u.name} {where(state.theatre, u.index)}, cut off for "
         f"{count(u.turns_cut, 'turn')}, lost {join(parts)} to hunger, cold, untreated wounds "
-        f"and desertion ({rate:.0%} of its strength)."
+        f"and desertion ({ATTRITION_RATE:.0%} of its strength)."
     )
     data = _unit_data(ctx, u, us)
     data.update({
         "inputs": {"turns_cut": u.turns_cut, "grace_turns": CUT_GRACE_TURNS,
-                   "rate": rate, "first_rate": ATTRITION_RATE, "growth": ATTRITION_GROWTH,
-                   "most": ATTRITION_MAX, "supply": us.share},
+                   "rate": ATTRITION_RATE, "supply": us.share},
         "before": before,
         "losses": losses,
         "after": u.strength(),
     })
     ctx.record("attrition", text, data)
-
-
-def _too_few_to_hold(u: UnitState) -> bool:
-    kit = u.tanks + u.afv + u.artillery + u.aircraft + u.helicopters
-    return u.men < BREAK_UP_MEN and kit < 0.5
-
-
-def _break_up(ctx: TurnContext, u: UnitState, us: UnitSupply) -> None:
-    """The last men of a starving unit slip away or are taken: the unit is gone."""
-    state = ctx.state
-    left = u.strength()
-    _count_lost(ctx, u, left)
-    u.status = UNIT_DESTROYED
-    text = (
-        f"{u.name} {where(state.theatre, u.index)}, cut off for "
-        f"{count(u.turns_cut, 'turn')}, breaks up: its last {men(left['men'])} slip away "
-        f"through the lines or are taken prisoner."
-    )
-    data = _unit_data(ctx, u, us)
-    data.update({"inputs": {"men": left["men"], "break_up_below": BREAK_UP_MEN},
-                 "losses": left})
-    ctx.record("broken_up", text, data)
 
 
 def _unit_data(ctx: TurnContext, u: UnitState, us: UnitSupply) -> dict[str, Any]:

@@ -410,7 +410,6 @@ class LogPanel:
         "event": (170, 210, 255),
         "cut_off": BAD,
         "attrition": (220, 160, 150),
-        "broken_up": (220, 160, 150),
         "game_end": ACCENT,
         "order_rejected": BAD,
     }
