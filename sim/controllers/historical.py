@@ -103,10 +103,9 @@ taking their own ground's only when that leaves them stuck (False). The terrain'
 runs up to the enemy's edge and stops there: a unit following it walks to that edge, finds no
 way on, walks back along its own ground the next turn, and so to and fro, and never reaches
 the assembly area. Where the short way is cut (Lachin still Azerbaijani-held) the own-ground
-way to Hadrut runs round through Armenia and Kalbajar, weeks of marching: over seeds 1-16 of
-the whole war it brought the tank group from the corridor to within 4 hexes of Hadrut in time
-in 12 seeds and sent it the long way round in the other 4 (Lachin still Azerbaijani-held);
-the terrain's way left it 12-14 hexes short in all 16."""
+way to Hadrut runs round through Armenia and Kalbajar, weeks of marching: over seeds 1-8 of
+the whole war it brought the tank group from Kornidzor to Hadrut in time in one seed, left it
+where it was in five and sent it the long way round in two."""
 
 BLOCKER_MIN_ODDS = 0.5
 """Least odds (attacker's power over defender's, after every modifier) at which units attack
