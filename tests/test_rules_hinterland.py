@@ -94,17 +94,8 @@ def test_a_lost_town_takes_its_undefended_district_with_it_a_few_hexes_a_turn():
 
 
 def test_troops_that_stand_keep_the_ground_around_them():
-    state = game()
+    state, hold = _lachin_taken_round(lambda unit: None)
     theatre = state.theatre
-    lachin = theatre.places["lachin"].index
-    clear_district(state, "lachin", "azerbaijani")
-    put_unit(state, "armenian", lachin)
-    far = np.flatnonzero(district_mask(state, "lachin"))
-    hold = int(max(far, key=lambda i: theatre.hex_of(i).distance(theatre.hex_of(lachin))))
-    put_unit(state, "azerbaijani", hold)
-    turn(state, {"entered": [(lachin, "armenian")]})
-    for _ in range(12):
-        turn(state)
     near_hold = np.array(
         [
             theatre.hex_of(i).distance(theatre.hex_of(hold)) <= DEFENDED_WITHIN
@@ -204,10 +195,9 @@ def test_a_village_militia_on_its_stores_keeps_its_village_but_not_the_country(
         assert armenian_around == 0.0, "a unit supplied by road keeps the country around it"
 
 
-def _lachin_falls_round(prepare):
+def _lachin_taken_round(prepare):
     """Lachin taken with one Azerbaijani unit left at the far end of its district (`prepare`
-    sets its supply); after 12 turns: the state, its hex, and the Armenian share of the
-    district's hexes within `DEFENDED_WITHIN` of it."""
+    is given that unit, to set its supply); the state after 12 turns, and the unit's hex."""
     state = game()
     theatre = state.theatre
     lachin = theatre.places["lachin"].index
@@ -219,6 +209,14 @@ def _lachin_falls_round(prepare):
     turn(state, {"entered": [(lachin, "armenian")]})
     for _ in range(12):
         turn(state)
+    return state, hold
+
+
+def _lachin_falls_round(prepare):
+    """`_lachin_taken_round`, with the Armenian share of the district's hexes within
+    `DEFENDED_WITHIN` of the unit left: the state, its hex and that share."""
+    state, hold = _lachin_taken_round(prepare)
+    theatre = state.theatre
     around = np.array(
         [
             0 < theatre.hex_of(i).distance(theatre.hex_of(hold)) <= DEFENDED_WITHIN

@@ -176,17 +176,6 @@ def test_bad_arguments_get_a_message_and_exit_2(
     assert message in err and "Traceback" not in err
 
 
-def test_load_refuses_a_seed_or_scenario_of_its_own(
-    tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
-    save = tmp_path / "game.json"
-    main(["run", SCENARIO, "--seed", "2", "--until", "1992-01-01", "--quiet", "--save", str(save)])
-    capsys.readouterr()
-    code, _, err = run(capsys, "run", "--load", str(save), "--seed", "3")
-    assert code == 2
-    assert "--seed cannot be given with --load" in err
-
-
 def test_help_shows_examples(capsys: pytest.CaptureFixture) -> None:
     for command in ("run", "replay"):
         with pytest.raises(SystemExit) as exit_:
@@ -245,10 +234,17 @@ def test_a_bad_lever_gets_a_message_and_exit_2(
     assert message in err and "Traceback" not in err
 
 
-def test_load_refuses_levers_of_its_own(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--seed", "3"), ("--set", "winter=1")],
+    ids=["a seed", "levers"],
+)
+def test_load_refuses_a_seed_or_levers_of_its_own(
+    option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     save = tmp_path / "game.json"
     main(["run", SCENARIO, "--seed", "2", "--until", "1992-01-01", "--quiet", "--save", str(save)])
     capsys.readouterr()
-    code, _, err = run(capsys, "run", "--load", str(save), "--set", "winter=1")
+    code, _, err = run(capsys, "run", "--load", str(save), option, value)
     assert code == 2
-    assert "--set cannot be given with --load" in err
+    assert f"{option} cannot be given with --load" in err

@@ -19,7 +19,7 @@ from sim.state import GameState, UnitState
 from sim.ui import palette
 from sim.ui.counters import CHIP_BELOW_PX, CounterLook, counter_size
 from sim.ui.overlays import draw_arrowhead, hex_polyline
-from sim.ui.panels import Theme
+from sim.ui.panels import Theme, fit_text
 
 REACH_FILL = (255, 255, 255, 70)
 REACH_EDGE = (255, 255, 255)
@@ -196,7 +196,7 @@ class MapMarks:
         if keys:
             font = self.theme.font(12)
             limit = surface.get_width() - 220
-            keys = [_fit_text(font, t, limit - 16) for t in keys]
+            keys = [fit_text(font, t, limit - 16) for t in keys]
             width = max(font.size(t)[0] for t in keys) + 16
             box = pygame.Rect(surface.get_width() - width - 10, 0, width, 8 + 16 * len(keys))
             box.bottom = surface.get_height() - 10
@@ -213,14 +213,6 @@ def _path(state: GameState, unit: UnitState, target: int) -> list[int]:
 
     path = path_to(state, unit.id, target)
     return path or [unit.index, target]
-
-
-def _fit_text(font: pygame.font.Font, text: str, width: int) -> str:
-    if font.size(text)[0] <= width:
-        return text
-    while text and font.size(text + "…")[0] > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _on_screen(pts, surface) -> bool:

@@ -365,7 +365,7 @@ def _odds_body(surface, theme: Theme, rect: pygame.Rect, view: OddsView) -> None
     font13 = theme.font(13)
     for number, name, on in view.attackers[:9]:
         mark = "[x]" if on else "[ ]"
-        line = _fit(font13, f"{number}  {mark} {name}", w - 6)
+        line = fit_text(font13, f"{number}  {mark} {name}", w - 6)
         theme.text(surface, line, (x + 6, y), 13, TEXT if on else MUTED)
         y += 16
     font12 = theme.font(12)
@@ -388,7 +388,7 @@ def _odds_body(surface, theme: Theme, rect: pygame.Rect, view: OddsView) -> None
             y += 15
 
 
-def _fit(font: pygame.font.Font, text: str, width: int) -> str:
+def fit_text(font: pygame.font.Font, text: str, width: int) -> str:
     """The text, cut with an ellipsis if it is wider than `width`."""
     if font.size(text)[0] <= width:
         return text
