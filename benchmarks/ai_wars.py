@@ -8,7 +8,9 @@ SCENARIO defaults to the whole war (`1992-1994-war`). For each seed 0..N-1 a gam
 from the first day to its end with both sides given to the AI (`--sources draw`, so the
 sources' ranges are drawn anew too). Printed: for Stepanakert, Shusha, Lachin, Kalbajar and
 Agdam the share of seeds in which each side holds it at the end; how the wars ended and on
-which date (earliest, median, latest); and the seconds a war took in its worker process
+which date (earliest, median, latest); in how many wars each place first changed hands, and
+when (the date of the turn it fell, earliest, median and latest), so a war lost in spring 1993
+tells apart from one lost in the last week; and the seconds a war took in its worker process
 (target: under 20 s on one core). With `--compare KIND` the same seeds are played with both
 sides given to that controller kind (the historical plan, once it is registered) and its
 figures are printed beside the AI's.
@@ -52,9 +54,15 @@ def play_one(job: tuple[str, int, str, int]) -> dict:
     session.play()
     seconds = time.perf_counter() - t0
     state = session.state
+    first_lost: dict[str, str] = {}
+    for entry in session.log:
+        place = entry.data.get("place") if entry.kind == "capture" else None
+        if place in PLACES and place not in first_lost:
+            first_lost[place] = entry.date.isoformat()
     return {
         "seed": seed,
         "holders": {p: state.holder_of(p) for p in PLACES if p in state.theatre.places},
+        "first_lost": first_lost,
         "ended": session.end_reason,
         "collapsed": [s for s in SIDE_IDS if state.national_morale.get(s, 1.0) < COLLAPSE_BELOW],
         "last_day": state.date_of(len(session.turns)).isoformat(),
@@ -77,6 +85,11 @@ def report(title: str, results: list[dict]) -> list[str]:
         held = Counter(r["holders"].get(place, "") for r in results)
         row = "".join(f"{held[s] / n:>14.0%}" for s in SIDE_IDS)
         lines.append(f"  {place:<12}{row}")
+    lines.append("  first change of hands (wars; earliest, median, latest turn date):")
+    for place in PLACES:
+        dates = sorted(r["first_lost"][place] for r in results if place in r["first_lost"])
+        when = f"; {dates[0]}, {dates[len(dates) // 2]}, {dates[-1]}" if dates else ""
+        lines.append(f"    {place:<12}{len(dates):>4}{when}")
     ended = Counter(_ending(r) for r in results)
     lines.append("  ended: " + ", ".join(f"{k} {v}" for k, v in ended.most_common()))
     days = sorted(r["last_day"] for r in results)
