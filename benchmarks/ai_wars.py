@@ -88,12 +88,12 @@ def report(title: str, results: list[dict]) -> list[str]:
     lines.append("  first change of hands (wars; earliest, median, latest turn date):")
     for place in PLACES:
         dates = sorted(r["first_lost"][place] for r in results if place in r["first_lost"])
-        when = f"; {dates[0]}, {dates[len(dates) // 2]}, {dates[-1]}" if dates else ""
+        when = "; " + ", ".join(_spread(dates)) if dates else ""
         lines.append(f"    {place:<12}{len(dates):>4}{when}")
     ended = Counter(_ending(r) for r in results)
     lines.append("  ended: " + ", ".join(f"{k} {v}" for k, v in ended.most_common()))
-    days = sorted(r["last_day"] for r in results)
-    lines.append(f"  last day: earliest {days[0]}, median {days[n // 2]}, latest {days[-1]}")
+    first, median, last = _spread(sorted(r["last_day"] for r in results))
+    lines.append(f"  last day: earliest {first}, median {median}, latest {last}")
     turns = [r["turns"] for r in results]
     secs = [r["seconds"] for r in results]
     verdict = "ok" if statistics.mean(secs) < WAR_TARGET_S else f"over {WAR_TARGET_S:g} s"
@@ -102,6 +102,11 @@ def report(title: str, results: list[dict]) -> list[str]:
         f" {statistics.mean(secs):.2f}, max {max(secs):.2f} ({verdict})"
     )
     return lines
+
+
+def _spread(dates: list[str]) -> tuple[str, str, str]:
+    """Earliest, median and latest of sorted ISO dates."""
+    return dates[0], dates[len(dates) // 2], dates[-1]
 
 
 def _ending(result: dict) -> str:
