@@ -27,6 +27,7 @@ import numpy as np
 
 from sim.rules.supply import line_open, line_routes, turn_days
 from sim.scenario.control import area_mask
+from sim.scenario_cache import per_scenario
 from sim.state import GameState
 
 OWN_AIM = 10.0
@@ -70,20 +71,12 @@ class Objectives:
         return self.place.get(index, 0.0) + float(self.area[index])
 
 
-_CACHE: dict[tuple[int, int, str], tuple[object, Objectives]] = {}
+_CACHE: dict[tuple, tuple[object, Objectives]] = {}
 
 
 def objectives_for(state: GameState, side: str) -> Objectives:
     """The objectives of `side` in this game's scenario (cached per scenario and side)."""
-    key = (id(state.scenario), id(state.theatre), side)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is state.scenario:
-        return hit[1]
-    built = _build(state, side)
-    if len(_CACHE) >= 16:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (state.scenario, built)
-    return built
+    return per_scenario(_CACHE, state, lambda s: _build(s, side), id(state.theatre), side)
 
 
 def _build(state: GameState, side: str) -> Objectives:

@@ -67,6 +67,7 @@ from sim.rules.context import TurnContext, season_in
 from sim.rules.supply_paths import nearest_channel, route_reach, supply_ground
 from sim.rules.supply_words import count, equipment, join, men, place_at, points, where
 from sim.scenario.model import FORCE_FIELDS, Airlift, Blockade, SupplyLine, SupplySource
+from sim.scenario_cache import per_scenario
 from sim.sides import SIDE_ADJECTIVES, SIDE_CODES, SIDE_IDS, other_side
 from sim.state import GameState, UnitState
 from sim.theatre import Theatre
@@ -344,26 +345,12 @@ def trace_all(
     return results
 
 
-_HOMES: dict[int, tuple[object, Any]] = {}
-
-
-def _per_scenario(cache: dict[int, tuple[object, Any]], state: GameState, build) -> Any:
-    """`build(state)` worked out once per scenario object (its id, checked against the object
-    itself so a reused id never returns another scenario's value), keeping the last 16."""
-    scenario = state.scenario
-    cached = cache.get(id(scenario))
-    if cached is not None and cached[0] is scenario:
-        return cached[1]
-    value = build(state)
-    if len(cache) >= 16:
-        cache.pop(next(iter(cache)))
-    cache[id(scenario)] = (scenario, value)
-    return value
+_HOMES: dict[tuple, tuple[object, Any]] = {}
 
 
 def _home_villages(state: GameState) -> dict[str, int]:
     """Militia unit id -> hex index of the village it was raised in. Cached per scenario."""
-    return _per_scenario(_HOMES, state, _find_home_villages)
+    return per_scenario(_HOMES, state, _find_home_villages)
 
 
 def _find_home_villages(state: GameState) -> dict[str, int]:
@@ -568,7 +555,7 @@ def _share_capacity(order: list[ChannelFlow]) -> None:
             c.delivered = min(ask * scale, c.capacity)
 
 
-_ROUTES: dict[int, tuple[object, Any]] = {}
+_ROUTES: dict[tuple, tuple[object, Any]] = {}
 
 
 def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
@@ -577,7 +564,7 @@ def line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
     The join is the route hex nearest to the source's entry hex (the first such along the
     route), so a source placed a hex off the road still feeds it. Cached per scenario object.
     """
-    return _per_scenario(_ROUTES, state, _find_line_routes)
+    return per_scenario(_ROUTES, state, _find_line_routes)
 
 
 def _find_line_routes(state: GameState) -> dict[str, tuple[np.ndarray, int]]:
