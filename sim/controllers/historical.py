@@ -48,7 +48,9 @@ A unit named in several operations serves the earliest active one that still has
 take. Aircraft and helicopters named in an operation support its main attack when in range
 (the rules add other air units in range by themselves).
 
-Units in no active operation hold the line (`sim.controllers.holding`). Every order is checked
+Units in no active operation hold the line (`sim.controllers.holding`), and then clear the
+side's working supply roads of enemy troops stranded on them (`sim.controllers.road_clearing`):
+a road the side has won but that carries nothing is not a line held sensibly. Every order is checked
 with the rules' own legality check before it is handed over; one the rules would refuse is
 dropped. The controller keeps no memory: its orders follow from the state it is shown, so a
 game continued from a save plays on exactly as it would have, and it draws no random numbers.
@@ -69,6 +71,7 @@ from sim.controllers.holding import (
     own_ground_distance,
     threat_men,
 )
+from sim.controllers.road_clearing import clear_supply_roads
 from sim.orders import IllegalOrder, Order
 from sim.rules.combat_inputs import plan_attack
 from sim.rules.combat_odds import odds
@@ -217,6 +220,7 @@ class HistoricalController:
         if HELD_GARRISON_RATIO > 0:
             _stand_down(plan)
         hold_the_line(plan)
+        clear_supply_roads(plan)
         return plan.legal_orders()
 
     def _assign(self, state: GameState, plan: TurnPlan) -> list[tuple[_Assigned, bool]]:

@@ -18,6 +18,9 @@ more, so the plan's results come from the operations and the rules, not from thi
    (one of several in a hex, so the hex stays held, and never from a threatened settlement's
    garrison) within `GAP_HEXES`, marching over as many turns as it takes.
 
+Clearing the side's supply roads of stranded enemy troops, which does attack, is the
+historical plan's next step and lives in `sim.controllers.road_clearing`.
+
 Moves made while holding stay on the side's own ground (the whole path inside hexes it
 holds): holding never takes ground by walking into it. Every choice is made in a fixed order
 (by hex and unit id) so the same state always gives the same orders.
@@ -54,7 +57,9 @@ __all__ = [
     "WEAK_GARRISON",
     "TurnPlan",
     "distance_to",
+    "guards_town",
     "hold_the_line",
+    "is_garrison",
     "own_ground_distance",
     "threat_men",
 ]
@@ -175,7 +180,7 @@ def hold_the_line(plan: TurnPlan) -> None:
     _fill_gaps(plan)
 
 
-def _garrisons(plan: TurnPlan, unit: UnitState) -> bool:
+def is_garrison(plan: TurnPlan, unit: UnitState) -> bool:
     """Whether the unit is the one thing keeping a settlement of its side held."""
     return (
         settlement_at(plan.state.theatre, unit.index) is not None
@@ -327,9 +332,9 @@ def _reinforce(plan: TurnPlan, index: int) -> bool:
     chosen: UnitState | None = None
     rank = _rank(theatre, index)
     for unit in _free(plan):
-        if unit.index == index or _garrisons(plan, unit):
+        if unit.index == index or is_garrison(plan, unit):
             continue
-        if _guards_town(plan, unit.index) and _rank(theatre, unit.index) <= rank:
+        if guards_town(plan, unit.index) and _rank(theatre, unit.index) <= rank:
             continue  # only a city may take men from a threatened town's garrison
         if not plan.positions.has_room(unit, index):
             continue
@@ -368,7 +373,7 @@ def _fill_gaps(plan: TurnPlan) -> None:
             for u in _free(plan)
             if plan.own_units_at(u.index) >= 2
             and theatre.hex_of(u.index).distance(theatre.hex_of(gap)) <= GAP_HEXES
-            and not _guards_town(plan, u.index)
+            and not guards_town(plan, u.index)
         ]
         if not spare:
             continue
@@ -390,7 +395,7 @@ def _rank(theatre: Theatre, index: int) -> int:
     return len(SETTLEMENT_KINDS) if place is None else SETTLEMENT_KINDS.index(place.kind)
 
 
-def _guards_town(plan: TurnPlan, index: int) -> bool:
+def guards_town(plan: TurnPlan, index: int) -> bool:
     """A settlement of the side with the enemy near: its garrison is not spare."""
     return settlement_at(plan.state.theatre, index) is not None and _threatened(plan, index)
 
