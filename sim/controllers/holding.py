@@ -60,6 +60,7 @@ __all__ = [
     "guards_town",
     "hold_the_line",
     "is_garrison",
+    "march_nearest",
     "own_ground_distance",
     "threat_men",
 ]
@@ -375,18 +376,23 @@ def _fill_gaps(plan: TurnPlan) -> None:
             and theatre.hex_of(u.index).distance(theatre.hex_of(gap)) <= GAP_HEXES
             and not guards_town(plan, u.index)
         ]
-        if not spare:
-            continue
-        dist = distance_to(theatre, plan.season, gap)
-        unit = min(spare, key=lambda u: (dist[u.index], u.id))
-        options = {
-            i: c
-            for i, c in plan.destinations(unit, own_ground=True).items()
-            if plan.positions.has_room(unit, i)
-        }
-        best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
-        if best is not None and dist[best] < dist[unit.index]:
-            plan.move(unit, best)
+        if spare:
+            march_nearest(plan, spare, gap)
+
+
+def march_nearest(plan: TurnPlan, units: list[UnitState], target: int) -> None:
+    """March the unit of `units` nearest `target` a turn's way toward it over the side's own
+    ground (with room to stack where it stops); it stays if no such move brings it nearer."""
+    dist = distance_to(plan.state.theatre, plan.season, target)
+    unit = min(units, key=lambda u: (dist[u.index], u.id))
+    options = {
+        i: c
+        for i, c in plan.destinations(unit, own_ground=True).items()
+        if plan.positions.has_room(unit, i)
+    }
+    best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
+    if best is not None and dist[best] < dist[unit.index]:
+        plan.move(unit, best)
 
 
 def _rank(theatre: Theatre, index: int) -> int:

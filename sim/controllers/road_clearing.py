@@ -21,7 +21,7 @@ stranded are the front, and the front is the operations' business, not this.
 
 from __future__ import annotations
 
-from sim.controllers.holding import GAP_HEXES, TurnPlan, distance_to, guards_town, is_garrison
+from sim.controllers.holding import GAP_HEXES, TurnPlan, guards_town, is_garrison, march_nearest
 from sim.orders import IllegalOrder
 from sim.rules.combat_inputs import plan_attack
 from sim.rules.combat_odds import odds
@@ -124,15 +124,5 @@ def _close_up(plan: TurnPlan, target: int) -> None:
         and not is_garrison(plan, u)
         and not guards_town(plan, u.index)
     ]
-    if not spare:
-        return
-    dist = distance_to(theatre, plan.season, target)
-    unit = min(spare, key=lambda u: (dist[u.index], u.id))
-    options = {
-        i: c
-        for i, c in plan.destinations(unit, own_ground=True).items()
-        if plan.positions.has_room(unit, i)
-    }
-    best = min(options, key=lambda i: (dist[i], options[i], i), default=None)
-    if best is not None and dist[best] < dist[unit.index]:
-        plan.move(unit, best)
+    if spare:
+        march_nearest(plan, spare, target)
