@@ -66,15 +66,14 @@ import numpy as np
 from sim.controllers.holding import (
     GARRISON_KINDS,
     TurnPlan,
+    attack_ratio,
     distance_to,
     hold_the_line,
     own_ground_distance,
     threat_men,
 )
 from sim.controllers.road_clearing import clear_supply_roads
-from sim.orders import IllegalOrder, Order
-from sim.rules.combat_inputs import plan_attack
-from sim.rules.combat_odds import odds
+from sim.orders import Order
 from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
 from sim.rules.reach import movement_points
 from sim.scenario.model import Operation
@@ -376,18 +375,8 @@ class _Operation:
         kept: dict[int, list[str]] = {}
         for hex_index, ids in attacks.items():
             if hex_index != target:
-                try:
-                    inputs = plan_attack(
-                        self.state,
-                        hex_index,
-                        ids,
-                        plan.season,
-                        side=self.op.side,
-                        last_combat=self.state.last_combat,
-                    ).inputs
-                except IllegalOrder:
-                    inputs = None
-                if inputs is None or odds(inputs).ratio < BLOCKER_MIN_ODDS:
+                ratio = attack_ratio(plan, hex_index, ids)
+                if ratio is None or ratio < BLOCKER_MIN_ODDS:
                     plan.busy.update(ids)
                     continue
             kept[hex_index] = ids

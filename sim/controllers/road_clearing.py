@@ -21,10 +21,14 @@ stranded are the front, and the front is the operations' business, not this.
 
 from __future__ import annotations
 
-from sim.controllers.holding import GAP_HEXES, TurnPlan, guards_town, is_garrison, march_nearest
-from sim.orders import IllegalOrder
-from sim.rules.combat_inputs import plan_attack
-from sim.rules.combat_odds import odds
+from sim.controllers.holding import (
+    GAP_HEXES,
+    TurnPlan,
+    attack_ratio,
+    guards_town,
+    is_garrison,
+    march_nearest,
+)
 from sim.rules.supply import CUT_OFF, STORES, blockade_active, line_open, line_routes, turn_days
 from sim.state import GameState, UnitState
 
@@ -94,18 +98,8 @@ def _attack(plan: TurnPlan, target: int) -> bool:
     )
     if not ids:
         return False
-    try:
-        inputs = plan_attack(
-            plan.state,
-            target,
-            ids,
-            plan.season,
-            side=plan.side,
-            last_combat=plan.state.last_combat,
-        ).inputs
-    except IllegalOrder:
-        return False
-    if odds(inputs).ratio < CLEAR_MIN_ODDS:
+    ratio = attack_ratio(plan, target, ids)
+    if ratio is None or ratio < CLEAR_MIN_ODDS:
         return False
     plan.attack(target, ids)
     return True
