@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sim.ai.view import SideView
-from sim.orders import IllegalOrder
-from sim.rules.combat_inputs import plan_attack
+from sim.rules.combat_inputs import legal_attack
 from sim.rules.combat_odds import CombatInputs, Force, modified_powers, odds
 
 UNSEEN_SUPPORT = 1.25
@@ -71,16 +70,11 @@ class Danger:
 def danger_at(view: SideView, index: int, attackers: Sequence[str]) -> Danger | None:
     """The danger to our hex `index` from the visible enemy ground units `attackers` (next to
     it), or None if the rules would not allow that attack."""
-    try:
-        plan = plan_attack(
-            view.state,
-            index,
-            attackers,
-            view.season,
-            side=view.enemy,
-            last_combat=view.state.last_combat,
-        )
-    except IllegalOrder:
+    plan = legal_attack(
+        view.state, index, attackers, view.season,
+        side=view.enemy, last_combat=view.state.last_combat,
+    )
+    if plan is None:
         return None
     attack, defence = modified_powers(plan.inputs)
     raw = plan.inputs.defender.power(plan.inputs.weights)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.ai.view import SideView
-from sim.orders import IllegalOrder
-from sim.rules.combat_inputs import RULES, AttackPlan, plan_attack, unit_power
+from sim.rules.combat_inputs import RULES, AttackPlan, legal_attack, unit_power
 from sim.rules.combat_odds import Odds, odds
 from sim.rules.supply import CUT_OFF, SHORT, SupplyResult, trace_supply
 from sim.state import UnitState
@@ -47,12 +46,11 @@ def estimate_attack(
 ) -> AttackEstimate | None:
     """The rules' odds for `units` (ground and listed air) attacking `target`, or None if the
     rules would not allow the attack (no ground unit can make it, no enemy there)."""
-    try:
-        plan = plan_attack(
-            view.state, target, units, view.season, side=view.side,
-            air_taken=air_taken, last_combat=view.state.last_combat,
-        )
-    except IllegalOrder:
+    plan = legal_attack(
+        view.state, target, units, view.season, side=view.side,
+        air_taken=air_taken, last_combat=view.state.last_combat,
+    )
+    if plan is None:
         return None
     result: Odds = odds(plan.inputs)
     listed = {u for u in units}

@@ -39,8 +39,8 @@ from functools import lru_cache
 import numpy as np
 
 from sim.hexgrid import distance_array, opposite
-from sim.orders import Attack, IllegalOrder, Move, Order
-from sim.rules.combat_inputs import plan_attack
+from sim.orders import Attack, Move, Order
+from sim.rules.combat_inputs import legal_attack
 from sim.rules.combat_odds import odds
 from sim.rules.context import season_in
 from sim.rules.control import SETTLEMENT_KINDS, settlement_at
@@ -386,18 +386,11 @@ def _fill_gaps(plan: TurnPlan) -> None:
 def attack_ratio(plan: TurnPlan, target: int, unit_ids: list[str]) -> float | None:
     """The power ratio (after every modifier) of an attack by `unit_ids` on `target`, as the
     rules would weigh it now; None if the rules would not allow it."""
-    try:
-        inputs = plan_attack(
-            plan.state,
-            target,
-            unit_ids,
-            plan.season,
-            side=plan.side,
-            last_combat=plan.state.last_combat,
-        ).inputs
-    except IllegalOrder:
-        return None
-    return odds(inputs).ratio
+    attack = legal_attack(
+        plan.state, target, unit_ids, plan.season,
+        side=plan.side, last_combat=plan.state.last_combat,
+    )
+    return None if attack is None else odds(attack.inputs).ratio
 
 
 def march_nearest(plan: TurnPlan, units: list[UnitState], target: int) -> None:

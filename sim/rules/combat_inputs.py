@@ -201,6 +201,27 @@ def attack_inputs(
     ).inputs
 
 
+def legal_attack(
+    state: GameState,
+    target_index: int,
+    unit_ids: Sequence[str],
+    season: str,
+    *,
+    side: str | None = None,
+    air_taken: Iterable[str] = (),
+    last_combat: Mapping[int, int] | None = None,
+) -> AttackPlan | None:
+    """`plan_attack`, or None where the rules would refuse the attack: for planners weighing
+    attacks they may not give, which need the odds rather than the reason."""
+    try:
+        return plan_attack(
+            state, target_index, unit_ids, season,
+            side=side, air_taken=air_taken, last_combat=last_combat,
+        )
+    except IllegalOrder:
+        return None
+
+
 def unit_problem(
     state: GameState, unit_id: str, side: str, target_index: int, rules: CombatRules = RULES
 ) -> str | None:
