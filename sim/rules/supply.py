@@ -59,6 +59,7 @@ they add nothing to the side's ammunition stock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -516,7 +517,7 @@ def _touching(theatre: Theatre, via: np.ndarray, regions: list[int]) -> set[tupl
 
 
 def _meeting_channels(
-    order: list[ChannelFlow], regions: list[int], touching: set[tuple[int, int]] = frozenset()
+    order: list[ChannelFlow], regions: list[int], touching: Collection[tuple[int, int]] = ()
 ) -> dict[int, tuple[int, ...]]:
     """Channels of one side that deliver at a common hex, or whose areas border each other
     (`touching`), and draw on different sources, by position in `order`: each maps to every
