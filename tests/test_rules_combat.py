@@ -19,7 +19,7 @@ from sim.chronicle import to_json_line
 from sim.game import initial_state, make_rng
 from sim.orders import Attack, IllegalOrder
 from sim.rules import combat, control
-from sim.rules.combat_inputs import RULES, attack_inputs, plan_attack
+from sim.rules.combat_inputs import RULES, plan_attack
 from sim.rules.combat_odds import RESULTS, odds
 from sim.rules.context import TurnContext
 from sim.scenario import FORCE_FIELDS, load_scenario
@@ -73,8 +73,9 @@ def entries(ctx, kind):
 def test_a_mountain_town_lowers_the_attackers_odds():
     # combat_mountain_town.toml: the same 2,000 on 1,000 does far worse against Shusha.
     state = game("combat_mountain_town.toml")
-    town = attack_inputs(state, state.units["aze-town"].index, ["arm-town-attack"], "summer")
-    plain = attack_inputs(state, state.units["aze-plain"].index, ["arm-plain-attack"], "summer")
+    town = plan_attack(state, state.units["aze-town"].index, ["arm-town-attack"], "summer").inputs
+    plain_hex = state.units["aze-plain"].index
+    plain = plan_attack(state, plain_hex, ["arm-plain-attack"], "summer").inputs
     assert odds(town).success < odds(plain).success
     assert odds(town).ratio < odds(plain).ratio
     keys = {m.key: m for m in town.modifiers}
@@ -89,8 +90,8 @@ def test_a_river_between_the_hexes_lowers_the_attackers_odds():
     # combat_river.toml: the group across the river attacks at ×0.7.
     state = game("combat_river.toml")
     target = state.units["aze-post"].index
-    across = attack_inputs(state, target, ["arm-across"], "summer")
-    same_bank = attack_inputs(state, target, ["arm-same-bank"], "summer")
+    across = plan_attack(state, target, ["arm-across"], "summer").inputs
+    same_bank = plan_attack(state, target, ["arm-same-bank"], "summer").inputs
     assert odds(across).success < odds(same_bank).success
     assert [(m.key, m.side, m.factor) for m in across.modifiers] == [
         ("river", "attacker", pytest.approx(RULES.river))
@@ -209,13 +210,14 @@ def test_casualties_are_on_the_sources_scale():
 # --- the phase's bookkeeping ---------------------------------------------------------------------
 
 
-def test_attack_inputs_is_pure():
+def test_planning_an_attack_is_pure():
     state = game("combat_khojaly.toml")
     before = state.checksum()
     rng = make_rng(1)
     rng_state = rng.bit_generator.state
-    a = attack_inputs(state, state.units["aze-khojaly"].index, ["arm-north", "arm-south"], "summer")
-    b = attack_inputs(state, state.units["aze-khojaly"].index, ["arm-north", "arm-south"], "summer")
+    khojaly = state.units["aze-khojaly"].index
+    a = plan_attack(state, khojaly, ["arm-north", "arm-south"], "summer").inputs
+    b = plan_attack(state, khojaly, ["arm-north", "arm-south"], "summer").inputs
     assert a == b
     assert state.checksum() == before
     assert rng.bit_generator.state == rng_state
@@ -224,11 +226,11 @@ def test_attack_inputs_is_pure():
 def test_winter_and_surprise_are_modifiers_with_reasons():
     state = game("combat_khojaly.toml")
     town = state.units["aze-khojaly"].index
-    winter = attack_inputs(state, town, ["arm-north"], "winter")
+    winter = plan_attack(state, town, ["arm-north"], "winter").inputs
     assert ("winter", RULES.winter_attacker) in [(m.key, m.factor) for m in winter.modifiers]
-    quiet = attack_inputs(state, town, ["arm-north"], "summer", last_combat={})
+    quiet = plan_attack(state, town, ["arm-north"], "summer", last_combat={}).inputs
     assert "surprise" in [m.key for m in quiet.modifiers]
-    recent = attack_inputs(state, town, ["arm-north"], "summer", last_combat={town: 0})
+    recent = plan_attack(state, town, ["arm-north"], "summer", last_combat={town: 0}).inputs
     assert "surprise" not in [m.key for m in recent.modifiers]
 
 
@@ -244,7 +246,7 @@ def test_an_illegal_attack_is_rejected_with_its_reason_and_draws_nothing():
     assert "not next to the target" in entry.text
     assert rng.bit_generator.state == rng_state
     with pytest.raises(IllegalOrder):
-        attack_inputs(state, state.units["aze-town"].index, ["arm-plain-attack"], "summer")
+        plan_attack(state, state.units["aze-town"].index, ["arm-plain-attack"], "summer")
 
 
 def test_only_the_attacks_the_movement_phase_passed_are_fought():

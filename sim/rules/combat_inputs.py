@@ -1,9 +1,9 @@
 """What an attack would meet: the forces and modifiers of one attack, read from the state.
 
-`attack_inputs(state, target, units, season)` is pure (no generator, no change to the state):
+`plan_attack(state, target, units, season)` is pure (no generator, no change to the state):
 the window calls it to show the odds before a player commits, the AI to weigh its attacks and
-the combat phase to resolve them, so all three see the same numbers. `plan_attack` returns the
-same inputs with the units behind them, which the combat phase needs to apply the result.
+the combat phase to resolve them, so all three see the same numbers. Its `inputs` are the
+odds' inputs; the units behind them are what the combat phase needs to apply the result.
 
 Every weight lives in `CombatRules` (one frozen value, `RULES`); the numbers are the
 defaults the issue asked for, and each combat entry records the modifiers it used with their
@@ -178,27 +178,6 @@ class AttackPlan:
     inputs: CombatInputs
     left_out: tuple[tuple[str, str], ...] = ()
     """(unit id, reason) for listed units that cannot take part."""
-
-
-def attack_inputs(
-    state: GameState,
-    target_index: int,
-    unit_ids: Sequence[str],
-    season: str,
-    *,
-    side: str | None = None,
-    air_taken: Iterable[str] = (),
-    last_combat: Mapping[int, int] | None = None,
-    rules: CombatRules = RULES,
-) -> CombatInputs:
-    """The odds' inputs for `unit_ids` attacking hex `target_index`; pure.
-
-    Raises `IllegalOrder` when no listed ground unit can attack the hex or it holds no enemy.
-    """
-    return plan_attack(
-        state, target_index, unit_ids, season,
-        side=side, air_taken=air_taken, last_combat=last_combat, rules=rules,
-    ).inputs
 
 
 def legal_attack(
