@@ -229,6 +229,33 @@ def test_gathers_round_a_strong_town_and_takes_it(level):
     assert session.state.holder_of("shusha") == "armenian"
 
 
+# --- a threatened city is held though it starves --------------------------------------------
+
+
+@pytest.mark.parametrize("level", (2, 3))
+def test_a_threatened_city_keeps_its_starving_garrison(level):
+    state = game("ai_starving_city")
+    supply = own_supply(side_view(state, "armenian"))
+    assert supply.delivered < 0.25 * supply.demand  # the depot starves all three battalions
+    orders, plan = ai_orders(state, level=level)
+    stay = ("arm-battalion-1", "arm-battalion-2", "arm-battalion-3")
+    assert [o for o in orders if isinstance(o, Move) and o.unit in stay] == []
+    assert all("Stepanakert" in plan.reasons[uid] for uid in stay)
+
+
+def test_an_unthreatened_starving_garrison_sends_its_extra_mouths_to_fed_ground():
+    state = game("ai_starving_city")
+    state.units["aze-shusha"].index = state.theatre.places["barda"].index
+    askeran = state.theatre.places["askeran"].hex
+    stepanakert = state.theatre.places["stepanakert"].hex
+    orders, plan = ai_orders(state)
+    moves = [o for o in orders if isinstance(o, Move)]
+    assert len(moves) == 2  # one battalion still keeps the city
+    for move in moves:
+        assert hex_distance(move.to, askeran) < hex_distance(stepanakert, askeran)
+        assert "better-fed ground" in plan.reasons[move.unit]
+
+
 # --- a starving side fights for its own supply road -------------------------------------------
 
 

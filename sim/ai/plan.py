@@ -5,9 +5,7 @@ concerns, each taking the units it needs from those still free:
 
 1. cut off: a unit its own supply trace no longer reaches pulls back toward supply (the
    nearest hex the trace reaches, else the hex fewest steps from it); a cut-off garrison of a
-   key place holds it instead, and its besiegers become targets for relief; units a channel
-   reaches but starves (an overloaded airlift) move to better-fed ground, the weakest staying
-   to hold a key place;
+   key place holds it instead, and its besiegers become targets for relief;
 2. garrisons: one unit (the strongest) stays in every key place the side holds near the
    enemy (a town, a pass) and in every city, supply entry and place a victory condition
    names;
@@ -27,6 +25,11 @@ concerns, each taking the units it needs from those still free:
    than the doctrine's `exposed_risk` step back out of contact onto strong, fed ground;
 4c. sieges: enemy-held key places too strong to attack today but within reach of the free
    units near them get those units gathered round them (and their supply roads raided first);
+4d. starving: units a channel reaches but starves (an overloaded airlift, a road cut behind
+   them) that no concern above has kept move to better-fed ground, the weakest staying to hold
+   a key place nobody else holds. This comes after the defence and the sieges, not before: a
+   garrison wears down over weeks of hunger, but an assault takes an emptied city in a day, and
+   a cut road is reopened by the units standing next to what blocks it;
 5. undefended places: free units move into enemy-held places in sight that no enemy unit
    holds, and
    step into empty enemy ground of a district the side must hold;
@@ -224,6 +227,7 @@ class _Planner:
         self._attack()
         self._pull_back()
         self._sieges()
+        self._starving()
         if self.doctrine.raid_first:
             self._raid()
             self._take_undefended()
@@ -314,8 +318,7 @@ class _Planner:
             self.hunger = min(1.0, unmet_need(self.view, supply) / HUNGER_FULL)
             self.well_fed = _grow(self.theatre, fed_hexes(supply), 1)
         cut = cut_off_units(self.view, supply)
-        starving = starving_units(self.view, supply) if self.doctrine.relief else []
-        if not cut and not starving:
+        if not cut:
             return
         steps_home: np.ndarray | None = None
         for u in cut:
@@ -347,10 +350,19 @@ class _Planner:
                 if home[best] >= home[u.index]:
                     continue
             self._move(u, best, "cut off: pulls back toward supply")
+
+    # --- 4d. units starving on an overloaded channel --------------------------------------
+
+    def _starving(self) -> None:
+        if not self.doctrine.relief or self.supply is None:
+            return
+        supply = self.supply
+        starving = [u for u in starving_units(self.view, supply) if u.id in self.free]
         fed_home: np.ndarray | None = None
         keepers = {}  # the weakest starving unit keeps a key place: the fewest mouths to feed
         for u in starving:
-            if self.objectives.weight(u.index) >= HOLD_CUT_OFF:
+            held = any(v.id not in self.free for v in self.at.get(u.index, ()))
+            if self.objectives.weight(u.index) >= HOLD_CUT_OFF and not held:
                 best = keepers.get(u.index)
                 if best is None or (strength(u), u.id) < (strength(best), best.id):
                     keepers[u.index] = u
