@@ -354,6 +354,8 @@ class _Planner:
     # --- 4d. units starving on an overloaded channel --------------------------------------
 
     def _starving(self) -> None:
+        """Units still free that a channel feeds below the cut-off share move to better-fed
+        ground; a key place none of the concerns before has kept keeps its weakest one."""
         if not self.doctrine.relief or self.supply is None:
             return
         supply = self.supply
