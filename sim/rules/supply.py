@@ -107,13 +107,14 @@ POOL_BORDERING_CHANNELS = False
 pool their loads, as channels delivering at one hex always do (see `_meeting_channels`).
 
 Off: measured, it is not yet a better war. On, the whole war under both historical plans
-(`benchmarks/history_fidelity.py`, seeds 1-120) takes Jabrail on time in 43% of seeds instead
-of 12% (the brigade massed at Hadrut no longer starves on Hadrut district's own 4 points while
-the Lachin corridor carries a third of its 60), but Horadiz is retaken in January 1994 in 28%
-instead of 59% (the Armenian force there is no longer half-starved) and 9 wars end in an
-Azerbaijani collapse instead of 3; and 100 AI-against-AI wars (`benchmarks/ai_wars.py`) end in
-an Armenian collapse 21 times instead of 7, its better-fed regiments pushing on into pockets
-where they are cut off and surrender."""
+(`benchmarks/history_fidelity.py`, seeds 1-120) takes Jabrail on time in 44% of seeds instead
+of 8% (the brigade massed at Hadrut no longer starves on Hadrut district's own 4 points while
+the Lachin corridor carries a third of its 60) and retakes Mardakert in 53% instead of 34%,
+but Horadiz is retaken in January 1994 in 31% instead of 57% (the Armenian force there is no
+longer half-starved) and 23 wars end in an Azerbaijani collapse instead of 1; and over 100
+AI-against-AI wars (`benchmarks/ai_wars.py`) the Armenian side ends holding Stepanakert in 54%
+instead of 73%, with 15 Armenian collapses instead of 6 (pooling feeds both sides, and the
+Azerbaijani side has far more at its entry points to pool)."""
 
 BLOCKADE_BY: dict[str, str] = {
     "armenian": "the Armenian",
