@@ -21,6 +21,7 @@ from sim.errors import UserError
 from sim.game import initial_state, make_rng
 from sim.hexgrid import Hex, hex_distance
 from sim.orders import Attack, Move, order_from_dict
+from sim.rules import supply as rules_supply
 from sim.rules.legality import check_orders
 from sim.rules.supply import trace_supply
 from sim.scenario import load_scenario
@@ -232,8 +233,16 @@ def test_gathers_round_a_strong_town_and_takes_it(level):
 # --- a threatened city is held though it starves --------------------------------------------
 
 
+@pytest.fixture
+def channels_apart(monkeypatch):
+    """Each supply channel feeds only its own area, so the city's depot starves its garrison
+    while the stores down the road have plenty (with bordering channels pooled, the two would
+    feed the city alike and no unit would be starving)."""
+    monkeypatch.setattr(rules_supply, "POOL_BORDERING_CHANNELS", False)
+
+
 @pytest.mark.parametrize("level", (2, 3))
-def test_a_threatened_city_keeps_its_starving_garrison(level):
+def test_a_threatened_city_keeps_its_starving_garrison(level, channels_apart):
     state = game("ai_starving_city")
     supply = own_supply(side_view(state, "armenian"))
     assert supply.delivered < 0.25 * supply.demand  # the depot starves all three battalions
@@ -243,7 +252,7 @@ def test_a_threatened_city_keeps_its_starving_garrison(level):
     assert all("Stepanakert" in plan.reasons[uid] for uid in stay)
 
 
-def test_an_unthreatened_starving_garrison_sends_its_extra_mouths_to_fed_ground():
+def test_an_unthreatened_starving_garrison_sends_its_extra_mouths_to_fed_ground(channels_apart):
     state = game("ai_starving_city")
     state.units["aze-shusha"].index = state.theatre.places["barda"].index
     askeran = state.theatre.places["askeran"].hex

@@ -379,18 +379,17 @@ def test_channels_that_deliver_at_the_same_place_pool_their_loads(monkeypatch) -
 
 
 def test_channels_whose_areas_border_pool_their_loads(monkeypatch) -> None:
-    """With `POOL_BORDERING_CHANNELS`: in January 1992 Mardakert district's own stores cannot
-    feed its garrison, while the enclave's stores and helicopters next door have some to spare;
-    over the enclave's own roads the pool feeds both, and no channel carries more than it can.
-    Off (the default), each unit lives on the channel nearest it."""
-    monkeypatch.setattr(supply, "POOL_BORDERING_CHANNELS", True)
+    """In January 1992 Mardakert district's own stores cannot feed its garrison, while the
+    enclave's stores and helicopters next door have some to spare: over the enclave's own roads
+    the pool feeds both, and no channel carries more than it can. With the switch off, each
+    unit lives on the channel nearest it."""
     scenario = load_scenario("1992-1994-war", theatre=load_theatre())
     state = initial_state(scenario, make_rng(0), sources="midpoint", theatre=load_theatre())
     pooled = trace_supply(state, "armenian")
     assert pooled.units["arm-martakert"].share == pytest.approx(1.0)
     for channel in pooled.channels.values():
         assert channel.delivered <= channel.capacity + 1e-9
-    monkeypatch.setattr(supply, "_touching", lambda *args: set())
+    monkeypatch.setattr(supply, "POOL_BORDERING_CHANNELS", False)
     alone = trace_supply(state, "armenian")
     assert alone.units["arm-martakert"].share < 0.8  # 3 points for about 4 needed
     assert alone.channels["karabakh-local-mardakert"].delivered == pytest.approx(3.0)
@@ -401,18 +400,9 @@ def test_pooling_never_sends_demand_to_a_road_its_source_cannot_fill(monkeypatch
     """In the winter of 1993-94 the 25-point Kalbajar road draws on the 12-point Vardenis
     source: pooled with the Lachin corridor by what each can really carry, the side gets no
     less than it would unpooled."""
-    monkeypatch.setattr(supply, "POOL_BORDERING_CHANNELS", True)
     scenario = load_scenario("1993-1994-winter", theatre=load_theatre())
     state = initial_state(scenario, make_rng(0), sources="midpoint", theatre=load_theatre())
     pooled = trace_supply(state, "armenian")
     monkeypatch.setattr(supply, "_touching", lambda *args: set())
     alone = trace_supply(state, "armenian")
     assert pooled.delivered >= alone.delivered - 1e-9
-
-
-def test_bordering_channels_stay_apart_by_default() -> None:
-    """The switch is off: Mardakert's garrison goes short on its district's own stores."""
-    assert supply.POOL_BORDERING_CHANNELS is False
-    scenario = load_scenario("1992-1994-war", theatre=load_theatre())
-    state = initial_state(scenario, make_rng(0), sources="midpoint", theatre=load_theatre())
-    assert trace_supply(state, "armenian").units["arm-martakert"].share < 0.8

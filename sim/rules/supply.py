@@ -102,7 +102,7 @@ HOME_STORES = 0.5
 """Share of its need a militia draws from its own village's stores (short, not cut off)."""
 STORES = "village stores"
 """`UnitState.supply_via` of a unit living on its village's stores alone."""
-POOL_BORDERING_CHANNELS = False
+POOL_BORDERING_CHANNELS = True
 """Whether channels of different sources whose areas border each other over the side's ground
 pool their loads, as channels delivering at one hex always do (see `_meeting_channels`).
 
