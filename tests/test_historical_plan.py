@@ -215,6 +215,32 @@ def test_units_on_their_way_do_not_storm_troops_in_their_way_at_hopeless_odds(
     assert all(r >= historical_module.BLOCKER_MIN_ODDS for r in _blocker_attacks(monkeypatch, 0.5))
 
 
+def _winter_attacks_1994(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[float]:
+    """Odds of the Azerbaijani attacks of January and February 1994 (whole war, seed 12): the
+    winter offensives on Mardakert and over the Omar Pass, which end in front of Mardakert and
+    in the Kalbajar valley."""
+    monkeypatch.setattr(historical_module, "OBJECTIVE_MIN_ODDS", floor)
+    session = Session.new(load_scenario("1992-1994-war"), 12, controllers=historical())
+    session.play(until=dt.date(1994, 3, 1))
+    return [
+        e.data["ratio"]
+        for e in session.log
+        if e.kind == "combat"
+        and e.data["side"] == "azerbaijani"
+        and e.date >= dt.date(1994, 1, 1)
+    ]
+
+
+def test_an_offensive_is_not_pressed_on_its_objective_at_hopeless_odds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the floor the spent Mardakert force storms the town at about 0.14:1 in February
+    1994; with it, it stops short. (The plan judges the odds with the supply its units had at
+    the start of the turn, so the fight itself may come out a little lower.)"""
+    assert any(r < 0.2 for r in _winter_attacks_1994(monkeypatch, 0.0))
+    assert all(r >= 0.2 for r in _winter_attacks_1994(monkeypatch, 0.25))
+
+
 TARTAR_COLUMN = ("aze-brigade-tartar", "aze-tartar", "aze-omon-tartar", "aze-pf-tartar")
 
 
