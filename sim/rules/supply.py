@@ -329,7 +329,14 @@ def trace_all(
             order[k].demand += demand
             order[k].units.append(u.id)
 
-    touching = _touching(theatre, via, regions) if POOL_BORDERING_CHANNELS else set()
+    touching: set[tuple[int, int]] = set()
+    if POOL_BORDERING_CHANNELS:
+        apart = {s.id for s in state.scenario.supply.sources if not s.pools}
+        touching = {
+            (a, b)
+            for a, b in _touching(theatre, via, regions)
+            if order[a].source not in apart and order[b].source not in apart
+        }
     groups = _meeting_channels(order, regions, touching)
     pooled_demand = _spread_demand(order, groups)
     _share_capacity(order)

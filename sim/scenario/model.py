@@ -155,6 +155,10 @@ class SupplySource:
     place: str
     hex: Hex
     capacity: Quantity = ZERO
+    pools: bool = True
+    """Whether its channels share loads with other sources' channels whose areas border
+    theirs; false for forward stores whose capacity is already what the roads behind them
+    can bring up (`sim.rules.supply.POOL_BORDERING_CHANNELS`)."""
     provenance: Provenance | None = None
     where: Origin = field(default=NOWHERE, compare=False, repr=False)
 

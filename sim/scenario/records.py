@@ -60,7 +60,7 @@ UNIT_KEYS = (
     "withdraws",
     *PROVENANCE_KEYS,
 )
-SOURCE_KEYS = ("id", "side", "name", "place", "capacity", *PROVENANCE_KEYS)
+SOURCE_KEYS = ("id", "side", "name", "place", "capacity", "pools", *PROVENANCE_KEYS)
 LINE_KEYS = ("id", "side", "name", "from", "route", "capacity", "opens", "closes", *PROVENANCE_KEYS)
 AIRLIFT_KEYS = ("id", "side", "name", "from", "to", "capacity", "until", *PROVENANCE_KEYS)
 BLOCKADE_BY = (*SIDE_IDS, "turkey", "other")
@@ -292,6 +292,7 @@ def read_supply_source(ctx: Context, origin: Origin, table: dict) -> SupplySourc
     place_name = f.text("place", required=True)
     place = ctx.refs.place(origin, ("place",), place_name) if place_name else None
     capacity = f.quantity("capacity", 0, None, ZERO, prov, required=True) or ZERO
+    pools = f.flag("pools", default=True)
     f.need_provenance(prov)
     if source_id is None:
         return None
@@ -302,6 +303,7 @@ def read_supply_source(ctx: Context, origin: Origin, table: dict) -> SupplySourc
         place=place.id if place else "",
         hex=place.hex if place and place.hex else NOWHERE_HEX,
         capacity=capacity,
+        pools=bool(pools),
         provenance=prov,
         where=origin,
     )
