@@ -406,3 +406,36 @@ def test_pooling_never_sends_demand_to_a_road_its_source_cannot_fill(monkeypatch
     monkeypatch.setattr(supply, "_touching", lambda *args: set())
     alone = trace_supply(state, "armenian")
     assert pooled.delivered >= alone.delivered - 1e-9
+
+
+def test_forward_stores_marked_pools_false_stay_out_of_the_pool(monkeypatch) -> None:
+    """Azerbaijan's stores at Lachin (`pools = false`) are what two mountain roads could bring
+    up: in the weeks before the assault of May 1992 the Shusha garrison lives on them and the
+    helicopters, short, rather than on the whole side's network drawn through the districts
+    bordering Lachin's (whole war, seed 35, under both historical plans)."""
+    import dataclasses
+    import datetime as dt
+
+    from sim.controllers import make_controller
+    from sim.session import Session
+
+    sides = ("armenian", "azerbaijani")
+    controllers = {side: make_controller("historical", side) for side in sides}
+    session = Session.new(load_scenario("1992-1994-war"), 35, controllers=controllers)
+    session.play(until=dt.date(1992, 4, 15))  # the next turn begins on 22 April
+    assert session.state.date == dt.date(1992, 4, 22)
+    state = session.state
+    apart = trace_supply(state, "azerbaijani")
+    scenario = state.scenario
+    sources = tuple(
+        dataclasses.replace(s, pools=True) if s.id == "azerbaijan-lachin" else s
+        for s in scenario.supply.sources
+    )
+    pooled_scenario = dataclasses.replace(
+        scenario, supply=dataclasses.replace(scenario.supply, sources=sources)
+    )
+    monkeypatch.setattr(state, "scenario", pooled_scenario)
+    pooled = trace_supply(state, "azerbaijani")
+    garrison = "aze-shusha"
+    assert apart.units[garrison].share < 0.9
+    assert pooled.units[garrison].share > apart.units[garrison].share + 0.1
