@@ -9,8 +9,9 @@ points. Each unit draws on the cheapest channel that reaches it. A channel's cap
 among the units that depend on it in proportion to their demand, and a source's capacity is
 shared in the same way between the units at its entry point and its lines and airlifts, so no
 channel ever delivers more than its capacity. Channels of different sources that deliver at
-one hex pool their loads (see `_meeting_channels`); with `POOL_BORDERING_CHANNELS`, so do
-those whose areas border each other over the side's ground.
+one hex pool their loads (see `_meeting_channels`), and so do those whose areas border each
+other over the side's ground (`POOL_BORDERING_CHANNELS`): a unit draws on its channel's whole
+pool, so it goes short only where the stretch of its side's ground it stands on is short.
 
 Capacities (supply points per turn; one point is one railroad car, see common/sides.toml):
     source   capacity x event factor x (1 - active blockade reductions on it, at least 0)
@@ -106,15 +107,21 @@ POOL_BORDERING_CHANNELS = True
 """Whether channels of different sources whose areas border each other over the side's ground
 pool their loads, as channels delivering at one hex always do (see `_meeting_channels`).
 
-Off: measured, it is not yet a better war. On, the whole war under both historical plans
-(`benchmarks/history_fidelity.py`, seeds 1-120) takes Jabrail on time in 44% of seeds instead
-of 8% (the brigade massed at Hadrut no longer starves on Hadrut district's own 4 points while
-the Lachin corridor carries a third of its 60) and retakes Mardakert in 53% instead of 34%,
-but Horadiz is retaken in January 1994 in 31% instead of 57% (the Armenian force there is no
-longer half-starved) and 23 wars end in an Azerbaijani collapse instead of 1; and over 100
-AI-against-AI wars (`benchmarks/ai_wars.py`) the Armenian side ends holding Stepanakert in 54%
-instead of 73%, with 15 Armenian collapses instead of 6 (pooling feeds both sides, and the
-Azerbaijani side has far more at its entry points to pool)."""
+On: a side's lorries carry stores over its own roads from a depot with some to spare to the
+units of the next one, so a force massed at the edge of one channel's area does not starve
+while the channel next door runs a third full. Measured over 120 wars under both historical
+plans (`benchmarks/history_fidelity.py`, seeds 1-120), with the data changes of the same step
+(the Jabrail garrison breaking once Fuzuli falls; Horadiz taken and held by the Hadrut
+regiment alone), it brings Jabrail's fall on time from 8% of seeds to 84% (the brigade
+massed at Hadrut lived on Hadrut district's own 4 points while the Lachin corridor carried a
+third of its 60) and Mardakert's recapture from 34% to 51%, with Horadiz retaken in 78%
+(57% before); Shusha, whose garrison lives on the Lachin stores (`pools = false` on a source
+keeps it and its lines out of bordering pools), falls on time in 61% (62% before). Over 100
+AI-against-AI wars (`benchmarks/ai_wars.py`) the Armenian side ends holding Stepanakert in 57%
+instead of 73%, and 18 wars end in an Armenian collapse and 11 in an Azerbaijani one instead of
+6 and 10: the Azerbaijani garrisons round Khojaly and Askeran no longer waste away on one
+overloaded channel while Barda, next door, has room. Off, each unit lives on the channel
+nearest it alone (what the AI's tests of a garrison starving beside a fed depot set up)."""
 
 BLOCKADE_BY: dict[str, str] = {
     "armenian": "the Armenian",
