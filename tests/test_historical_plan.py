@@ -194,15 +194,23 @@ def _blocker_attacks(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[floa
     monkeypatch.setattr(historical_module, "BLOCKER_MIN_ODDS", floor)
     monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", False)
     monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", False)
-    session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
-    session.play(until=dt.date(1993, 4, 20))
+    return _attack_odds(3, "armenian", dt.date(1993, 3, 1), dt.date(1993, 4, 20), "drmbon")
+
+
+def _attack_odds(
+    seed: int, side: str, since: dt.date, until: dt.date, place: str | None = None
+) -> list[float]:
+    """Odds of `side`'s attacks (on `place`, if given) from `since` in the whole war under
+    both historical plans, played to the turn that begins on or before `until`."""
+    session = Session.new(load_scenario("1992-1994-war"), seed, controllers=historical())
+    session.play(until=until)
     return [
         e.data["ratio"]
         for e in session.log
         if e.kind == "combat"
-        and e.data["side"] == "armenian"
-        and e.data.get("place") == "drmbon"
-        and e.date >= dt.date(1993, 3, 1)
+        and e.data["side"] == side
+        and (place is None or e.data.get("place") == place)
+        and e.date >= since
     ]
 
 
@@ -220,15 +228,7 @@ def _winter_attacks_1994(monkeypatch: pytest.MonkeyPatch, floor: float) -> list[
     winter offensives on Mardakert and over the Omar Pass, which end in front of Mardakert and
     in the Kalbajar valley."""
     monkeypatch.setattr(historical_module, "OBJECTIVE_MIN_ODDS", floor)
-    session = Session.new(load_scenario("1992-1994-war"), 12, controllers=historical())
-    session.play(until=dt.date(1994, 3, 1))
-    return [
-        e.data["ratio"]
-        for e in session.log
-        if e.kind == "combat"
-        and e.data["side"] == "azerbaijani"
-        and e.date >= dt.date(1994, 1, 1)
-    ]
+    return _attack_odds(12, "azerbaijani", dt.date(1994, 1, 1), dt.date(1994, 3, 1))
 
 
 def test_an_offensive_is_not_pressed_on_its_objective_at_hopeless_odds(
