@@ -6,6 +6,8 @@ header comment; these tests check exactly those outcomes on the real map.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import heapq
 import math
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.chronicle import to_json_line
+from sim.controllers import make_controller
 from sim.game import initial_state, make_rng
 from sim.hexgrid import Hex
 from sim.rules import events, supply
@@ -25,6 +28,7 @@ from sim.rules.supply import trace_all, trace_supply
 from sim.rules.supply_paths import nearest_channel, supply_ground
 from sim.rules.terrain import supply_step_costs
 from sim.scenario import load_scenario
+from sim.session import Session
 from sim.sides import ARMENIAN, SIDE_CODES
 from sim.state import UNIT_ACTIVE, UNIT_DESTROYED
 from sim.theatre import load_theatre
@@ -413,12 +417,6 @@ def test_forward_stores_marked_pools_false_stay_out_of_the_pool(monkeypatch) -> 
     up: in the weeks before the assault of May 1992 the Shusha garrison lives on them and the
     helicopters, short, rather than on the whole side's network drawn through the districts
     bordering Lachin's (whole war, seed 35, under both historical plans)."""
-    import dataclasses
-    import datetime as dt
-
-    from sim.controllers import make_controller
-    from sim.session import Session
-
     sides = ("armenian", "azerbaijani")
     controllers = {side: make_controller("historical", side) for side in sides}
     session = Session.new(load_scenario("1992-1994-war"), 35, controllers=controllers)

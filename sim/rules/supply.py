@@ -339,11 +339,8 @@ def trace_all(
     touching: set[tuple[int, int]] = set()
     if POOL_BORDERING_CHANNELS:
         apart = {s.id for s in state.scenario.supply.sources if not s.pools}
-        touching = {
-            (a, b)
-            for a, b in _touching(theatre, via, regions)
-            if order[a].source not in apart and order[b].source not in apart
-        }
+        pools = np.array([c.source not in apart for c in order], dtype=bool)
+        touching = _touching(theatre, via, regions, pools)
     groups = _meeting_channels(order, regions, touching)
     pooled_demand = _spread_demand(order, groups)
     _share_capacity(order)
@@ -516,9 +513,12 @@ def _enemy_near(theatre: Theatre, occupancy: np.ndarray, enemy: int, index: int)
     return any(occupancy[j] == enemy for j in theatre.neighbours[index] if j >= 0)
 
 
-def _touching(theatre: Theatre, via: np.ndarray, regions: list[int]) -> set[tuple[int, int]]:
+def _touching(
+    theatre: Theatre, via: np.ndarray, regions: list[int], pools: np.ndarray
+) -> set[tuple[int, int]]:
     """Pairs of channels (by position, the lower first) of one side whose areas border each
-    other: a hex that draws on one lies next to a hex that draws on the other."""
+    other: a hex that draws on one lies next to a hex that draws on the other. Channels whose
+    `pools` is False (their source says `pools = false`) are in no pair."""
     nb = theatre.neighbours
     here = np.repeat(via, nb.shape[1]).reshape(nb.shape)
     there = np.where(nb >= 0, via[np.maximum(nb, 0)], -1)
@@ -527,8 +527,8 @@ def _touching(theatre: Theatre, via: np.ndarray, regions: list[int]) -> set[tupl
         return set()
     region = np.asarray(regions, dtype=np.int64)
     a, b = here[border], there[border]
-    same = region[a] == region[b]
-    return set(zip(a[same].tolist(), b[same].tolist(), strict=True))
+    keep = (region[a] == region[b]) & pools[a] & pools[b]
+    return set(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
 
 
 def _meeting_channels(
