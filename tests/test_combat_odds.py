@@ -14,6 +14,7 @@ from sim.rules.combat_odds import (
     odds,
     resolve,
 )
+from sim.rules.combat_text import odds_phrase
 
 
 def attack(att_men, def_men, *mods):
@@ -27,6 +28,20 @@ def attack(att_men, def_men, *mods):
 def test_chance_of_taking_the_hex_follows_the_calibration(ratio, low, high):
     o = odds(attack(1000 * ratio, 1000))
     assert low <= o.success <= high
+
+
+def test_a_force_a_third_the_defenders_strength_cannot_take_the_hex():
+    hopeless = odds(attack(320, 1000))
+    assert hopeless.success == 0.0
+    assert hopeless.probability("repulse") > 0.9
+    assert 0.0 < odds(attack(420, 1000)).success < odds(attack(500, 1000)).success
+
+
+def test_the_log_never_shows_a_possible_result_as_zero():
+    o = odds(attack(360, 1000))
+    assert 0.0 < o.probability("capture") < 0.005
+    assert "capture <1%" in odds_phrase(o)
+    assert "capture 0%" in odds_phrase(odds(attack(300, 1000)))
 
 
 def test_better_odds_never_lower_the_chance_of_success():

@@ -278,9 +278,9 @@ def test_a_finished_offensive_leaves_a_garrison_in_the_village_and_its_reserve_b
 def _tank_group_from_hadrut(monkeypatch: pytest.MonkeyPatch, own_ground: bool) -> int:
     """Hexes between Hadrut, where the force for Fuzuli and Jabrail assembles, and the second
     tank group, which sets out from the Lachin corridor, when the offensive opens on 10 August
-    1993 (whole war, seed 2)."""
+    1993 (whole war, seed 5)."""
     monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", own_ground)
-    session = Session.new(load_scenario("1992-1994-war"), 2, controllers=historical())
+    session = Session.new(load_scenario("1992-1994-war"), 5, controllers=historical())
     session.play(until=dt.date(1993, 8, 9))
     state = session.state
     unit = state.units["arm-tank-regiment-2"]
@@ -297,16 +297,16 @@ def test_an_assembling_unit_marches_over_its_own_ground_and_arrives(
     """Following the terrain's shortest way, which runs into the Azerbaijani-held Qubadli
     district, the tank group walks to the edge of its ground and back, turn after turn, and is
     still by the corridor when the offensive opens; marching over its own ground it is there.
-    (Seed 2 is one where the own-ground way is short: see the switch's docstring.)"""
+    (Seed 5 is one where the own-ground way is short: see the switch's docstring.)"""
     assert _tank_group_from_hadrut(monkeypatch, False) > 8
     assert _tank_group_from_hadrut(monkeypatch, True) <= 5
 
 
 def _men_attacking_jabrail(monkeypatch: pytest.MonkeyPatch, bypass: bool) -> float:
     """Most men of the operation on Fuzuli and Jabrail that attack Jabrail in one turn before
-    its window closes on 10 September 1993 (whole war, seed 12)."""
+    its window closes on 10 September 1993 (whole war, seed 5)."""
     monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", bypass)
-    session = Session.new(load_scenario("1992-1994-war"), 12, controllers=historical())
+    session = Session.new(load_scenario("1992-1994-war"), 5, controllers=historical())
     session.play(until=dt.date(1993, 9, 10))
     return max(
         (

@@ -75,6 +75,7 @@ from sim.controllers.holding import (
 )
 from sim.controllers.road_clearing import clear_supply_roads
 from sim.orders import Order
+from sim.rules.combat_odds import NO_GAIN_BELOW
 from sim.rules.legality import SUPPORT_RANGE_KM, support_distance_km
 from sim.rules.reach import movement_points
 from sim.scenario.model import Operation
@@ -118,15 +119,15 @@ the rules all but guarantee a repulse with the attackers' heavier losses (tests 
 curve), so the attack would only wear the force down before it reaches the objective.
 0 turns the check off (every blocker is attacked, whatever the odds)."""
 
-OBJECTIVE_MIN_ODDS = 0.25
-"""Least odds at which an operation's units attack its objective. History says they attacked,
-and they do at poor odds ("ineffective human wave attacks", source §1993–1994, exhaustion and
-peace), but below about 0.25:1 the rules give no chance of taking it and the attackers lose
-men every week for nothing; such an offensive "soon petered out" (the same section): the units
-wait where they are. Over seeds 1-120 of the whole war (`benchmarks/history_fidelity.py`) it
-cuts the wars ending in an Azerbaijani collapse after the winter offensives of 1994 from 9 to
-3, and moves no key event by more than five points (Qubadli 83% to 78%, the others by three
-or less, either way). 0 turns the check off (the objective is attacked whatever the odds)."""
+OBJECTIVE_MIN_ODDS = NO_GAIN_BELOW
+"""Least odds at which an operation's units attack its objective: 1:3, under which the rules
+give no chance of taking a hex (`sim.rules.combat_odds.NO_GAIN_BELOW`). History says they
+attacked, and they do at poor odds ("ineffective human wave attacks", source §1993–1994,
+exhaustion and peace), but below it the attackers would lose men every week for nothing; such
+an offensive "soon petered out" (the same section): the units wait where they are. Over seeds
+1-120 of the whole war (`benchmarks/history_fidelity.py`) a floor of this kind cuts the wars
+ending in an Azerbaijani collapse after the winter offensives of 1994 from 9 to 3. 0 turns the
+check off (the objective is attacked whatever the odds)."""
 
 BYPASS_BLOCKERS = True
 """Whether, once an operation has taken its first objective, a unit that finds enemy troops in

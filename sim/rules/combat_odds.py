@@ -8,7 +8,9 @@ re-checked and re-evaluated ("without the river the attackers would have won 41%
 Combat power is men plus weighted equipment, scaled by morale, experience and supply. The
 ratio of the two sides' powers, after the situational modifiers, sets the probability of each
 result through smooth logistic curves of log(ratio): doubling the odds always matters, and no
-result is ever certain.
+result is ever certain at odds a commander would choose. Below 1:2 the chance of taking the
+hex fades out and is gone at 1:3: a force a third the defenders' strength can pin them and
+bleed, but not dislodge them from their ground.
 """
 
 from __future__ import annotations
@@ -115,6 +117,10 @@ _ROUT_SPREAD = 0.40
 _REPULSE_MID = math.log(0.9)
 _REPULSE_SPREAD = 0.40
 _MIN_POWER = 1e-6
+NO_GAIN_BELOW = 1.0 / 3.0
+"""Odds under which an attack cannot take the hex."""
+_FULL_CHANCE_FROM = 0.5
+"""Odds from which the logistic curve alone sets the chance of taking the hex."""
 
 
 def _sigmoid(x: float) -> float:
@@ -142,7 +148,7 @@ def odds(inputs: CombatInputs) -> Odds:
     attack, defend = modified_powers(inputs)
     ratio = max(attack, _MIN_POWER) / max(defend, _MIN_POWER)
     x = math.log(ratio)
-    p_taken = _sigmoid((x - _CAPTURE_MID) / _CAPTURE_SPREAD)
+    p_taken = _sigmoid((x - _CAPTURE_MID) / _CAPTURE_SPREAD) * _hopeless_fade(ratio)
     p_rout = p_taken * _sigmoid((x - _ROUT_MID) / _ROUT_SPREAD)
     p_repulse = (1.0 - p_taken) * _sigmoid(-(x - _REPULSE_MID) / _REPULSE_SPREAD)
     p_capture = p_taken - p_rout
@@ -151,6 +157,13 @@ def odds(inputs: CombatInputs) -> Odds:
     total = sum(probs)
     probabilities = tuple((r, p / total) for r, p in zip(RESULTS, probs, strict=True))
     return Odds(attack, defend, ratio, probabilities)
+
+
+def _hopeless_fade(ratio: float) -> float:
+    """1 from 1:2 up, 0 at 1:3 and below, smooth between (so better odds never hurt)."""
+    t = (ratio - NO_GAIN_BELOW) / (_FULL_CHANCE_FROM - NO_GAIN_BELOW)
+    t = min(1.0, max(0.0, t))
+    return t * t * (3.0 - 2.0 * t)
 
 
 def resolve(distribution: Odds, roll: float) -> str:

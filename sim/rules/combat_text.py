@@ -124,8 +124,17 @@ def force_factors_phrase(inputs: CombatInputs, supply: tuple[str, str]) -> str:
 
 
 def odds_phrase(o: Odds) -> str:
-    shares = ", ".join(f"{r} {p:.0%}" for r, p in o.probabilities)
+    shares = ", ".join(f"{r} {share_words(p)}" for r, p in o.probabilities)
     return f"Odds {o.ratio:.2f}:1 — {shares}"
+
+
+def share_words(p: float) -> str:
+    """A percentage that never shows a possible result as 0% or a possible failure as 100%."""
+    if 0.0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1.0:
+        return ">99%"
+    return f"{p:.0%}"
 
 
 def outcome_phrase(result: str, place_words: str) -> str:

@@ -16,6 +16,7 @@ import pygame
 
 from sim.chronicle import Entry
 from sim.rules.combat_odds import RESULTS, Odds
+from sim.rules.combat_text import share_words
 from sim.sides import SIDE_ADJECTIVES
 from sim.state import UnitState
 from sim.ui.counters import SIDE_FILL, size_mark, strength_text, supply_class
@@ -340,7 +341,7 @@ def _odds_body(surface, theme: Theme, rect: pygame.Rect, view: OddsView) -> None
         theme.text(
             surface,
             f"Power {o.attacker_power:,.0f} against {o.defender_power:,.0f} – odds "
-            f"{o.ratio:.2f} : 1 · hex taken {o.success:.0%}",
+            f"{o.ratio:.2f} : 1 · hex taken {share_words(o.success)}",
             (x, y), 13, TEXT, bold=True,
         )
         y += 20
