@@ -125,9 +125,9 @@ give no chance of taking a hex (`sim.rules.combat_odds.NO_GAIN_BELOW`). History 
 attacked, and they do at poor odds ("ineffective human wave attacks", source §1993–1994,
 exhaustion and peace), but below it the attackers would lose men every week for nothing; such
 an offensive "soon petered out" (the same section): the units wait where they are. Over seeds
-1-120 of the whole war (`benchmarks/history_fidelity.py`) a floor of this kind cuts the wars
-ending in an Azerbaijani collapse after the winter offensives of 1994 from 9 to 3. 0 turns the
-check off (the objective is attacked whatever the odds)."""
+1-120 of the whole war (`benchmarks/history_fidelity.py`) a floor at 0.25:1 cut the wars
+ending in an Azerbaijani collapse after the winter offensives of 1994 from 9 to 3; at 1:3 one
+is left. 0 turns the check off (the objective is attacked whatever the odds)."""
 
 BYPASS_BLOCKERS = True
 """Whether, once an operation has taken its first objective, a unit that finds enemy troops in
