@@ -30,6 +30,14 @@ def historical() -> dict[str, HistoricalController]:
     return {side: make_controller("historical", side) for side in SIDE_IDS}  # type: ignore[misc]
 
 
+def _war_played(seed: int, until: dt.date | None = None) -> Session:
+    """The whole war under both historical plans, played to the turn that begins on or before
+    `until` (to its end without one)."""
+    session = Session.new(load_scenario("1992-1994-war"), seed, controllers=historical())
+    session.play(until=until)
+    return session
+
+
 def test_the_historical_kind_is_registered() -> None:
     controller = make_controller("historical", "armenian")
     assert controller.kind == "historical"
@@ -53,8 +61,7 @@ def test_each_scenario_runs_to_its_end_under_the_historical_plan(scenario_id: st
     not (SCENARIOS_DIR / "1992-1994-war.toml").exists(), reason="no whole-war scenario yet"
 )
 def test_the_whole_war_runs_to_its_end_under_the_historical_plan() -> None:
-    session = Session.new(load_scenario("1992-1994-war"), 1, controllers=historical())
-    session.play()
+    session = _war_played(1)
     assert session.finished
 
 
@@ -202,8 +209,7 @@ def _attack_odds(
 ) -> list[float]:
     """Odds of `side`'s attacks (on `place`, if given) from `since` in the whole war under
     both historical plans, played to the turn that begins on or before `until`."""
-    session = Session.new(load_scenario("1992-1994-war"), seed, controllers=historical())
-    session.play(until=until)
+    session = _war_played(seed, until)
     return [
         e.data["ratio"]
         for e in session.log
@@ -248,8 +254,7 @@ def _column_after_june_1992(monkeypatch: pytest.MonkeyPatch, ratio: float) -> di
     """Men of the Tartar column of the June 1992 offensive in Drmbon (its last objective, a
     village) and in Mardakert (the town behind it) on 1 August 1992 (whole war, seed 1)."""
     monkeypatch.setattr(historical_module, "HELD_GARRISON_RATIO", ratio)
-    session = Session.new(load_scenario("1992-1994-war"), 1, controllers=historical())
-    session.play(until=dt.date(1992, 8, 1))
+    session = _war_played(1, dt.date(1992, 8, 1))
     state = session.state
     out = {}
     for place in ("drmbon", "martakert"):
@@ -280,8 +285,7 @@ def _tank_group_from_hadrut(monkeypatch: pytest.MonkeyPatch, own_ground: bool) -
     tank group, which sets out from the Lachin corridor, when the offensive opens on 10 August
     1993 (whole war, seed 5)."""
     monkeypatch.setattr(historical_module, "ASSEMBLE_OVER_OWN_GROUND", own_ground)
-    session = Session.new(load_scenario("1992-1994-war"), 5, controllers=historical())
-    session.play(until=dt.date(1993, 8, 9))
+    session = _war_played(5, dt.date(1993, 8, 9))
     state = session.state
     unit = state.units["arm-tank-regiment-2"]
     hadrut = state.theatre.places["hadrut"].index
@@ -306,8 +310,7 @@ def _men_attacking_jabrail(monkeypatch: pytest.MonkeyPatch, bypass: bool) -> flo
     """Most men of the operation on Fuzuli and Jabrail that attack Jabrail in one turn before
     its window closes on 10 September 1993 (whole war, seed 3)."""
     monkeypatch.setattr(historical_module, "BYPASS_BLOCKERS", bypass)
-    session = Session.new(load_scenario("1992-1994-war"), 3, controllers=historical())
-    session.play(until=dt.date(1993, 9, 10))
+    session = _war_played(3, dt.date(1993, 9, 10))
     return max(
         (
             sum(a["before"]["men"] for a in e.data["attackers"] if not a["air"])
@@ -338,8 +341,7 @@ def _first_shusha_assault(
 ) -> tuple[str, set, float]:
     """Date, units and odds of the first Armenian attack on Shusha (whole war, seed 14)."""
     monkeypatch.setattr(historical_module, "WAIT_FOR_CLOSING", wait_for)
-    session = Session.new(load_scenario("1992-1994-war"), 14, controllers=historical())
-    session.play(until=dt.date(1992, 5, 20))
+    session = _war_played(14, dt.date(1992, 5, 20))
     first = next(
         e for e in session.log
         if e.kind == "combat" and e.data["side"] == "armenian" and e.data.get("place") == "shusha"

@@ -520,7 +520,7 @@ def _touching(
     other: a hex that draws on one lies next to a hex that draws on the other. Channels whose
     `pools` is False (their source says `pools = false`) are in no pair."""
     nb = theatre.neighbours
-    here = np.repeat(via, nb.shape[1]).reshape(nb.shape)
+    here = np.broadcast_to(via[:, None], nb.shape)
     there = np.where(nb >= 0, via[np.maximum(nb, 0)], -1)
     border = (here >= 0) & (there >= 0) & (here < there)
     if not border.any():
